@@ -1,0 +1,14 @@
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import UserViewSet
+from core.api.views import AuditRecordViewSet, RoleAssignmentViewSet, UnitViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("org/units", UnitViewSet, basename="unit")
+router.register("org/users", UserViewSet, basename="user")
+router.register("security/assignments", RoleAssignmentViewSet, basename="roleassignment")
+router.register("audit/records", AuditRecordViewSet, basename="auditrecord")
+
+urlpatterns = router.urls

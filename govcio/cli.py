@@ -1,0 +1,44 @@
+"""The ``govcio`` console command: a thin wrapper over the management commands.
+
+govcio run [--host H] [--port P]   migrate, load the demo into an empty database, serve with gunicorn
+govcio demo --scale county --seed 1
+govcio worker                      run background tasks (database backend)
+govcio createadmin                 create the first system, security and audit administrators
+govcio units                       print the organisation tree with codes
+govcio users add NAME --role R --unit CODE [--subtree] --password-stdin
+govcio token USERNAME              print (creating if needed) the user's API token
+govcio audit verify | head         verify the chain / print the head for anchoring
+govcio search rebuild              recompute the search index
+govcio <any management command>
+"""
+
+import os
+import sys
+
+ALIASES = {
+    ("audit", "verify"): ["audit", "verify"],
+    ("audit", "head"): ["audit", "head"],
+    ("search", "rebuild"): ["search_rebuild"],
+    ("users", "add"): ["users_add"],
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govcio.settings")
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return
+    if len(argv) >= 2 and (argv[0], argv[1]) in ALIASES:
+        argv = ALIASES[(argv[0], argv[1])] + argv[2:]
+    elif argv[0] == "worker":
+        argv = ["db_worker", *argv[1:]]
+    elif argv[0] == "run":
+        argv = ["serve", *argv[1:]]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["govcio", *argv])
+
+
+if __name__ == "__main__":
+    main()
