@@ -1,0 +1,100 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.crypto import mask, sm4_decrypt, sm4_encrypt
+from core.models.base import RestrictedQuerySet
+
+
+class UserQuerySet(RestrictedQuerySet):
+    pass
+
+
+class GovUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """An account. Personal data is kept to what modules need; phone and ID numbers are SM4-encrypted at rest."""
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    title = models.CharField(_("position"), max_length=50, blank=True)
+    phone_encrypted = models.CharField(max_length=200, blank=True, editable=False)
+    id_number_encrypted = models.CharField(max_length=200, blank=True, editable=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
+    failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, editable=False)
+    totp_secret_encrypted = models.CharField(max_length=200, blank=True, editable=False)
+    totp_confirmed = models.BooleanField(_("second factor enabled"), default=False, editable=False)
+    recovery_codes = models.JSONField(default=list, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = GovUserManager()
+    scope_path = "unit__path"
+    audit_exclude = (
+        "password",
+        "last_login",
+        "phone_encrypted",
+        "id_number_encrypted",
+        "totp_secret_encrypted",
+        "recovery_codes",
+        "failed_logins",
+        "locked_until",
+        "version",
+        "first_name",
+        "last_name",
+    )
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:user", args=[self.pk])
+
+    # Encrypted personal data -------------------------------------------------------------------------------
+    @property
+    def phone(self) -> str:
+        return sm4_decrypt(self.phone_encrypted)
+
+    @phone.setter
+    def phone(self, value: str) -> None:
+        self.phone_encrypted = sm4_encrypt(value or "")
+
+    @property
+    def phone_masked(self) -> str:
+        return mask(self.phone) if self.phone_encrypted else ""
+
+    @property
+    def id_number(self) -> str:
+        return sm4_decrypt(self.id_number_encrypted)
+
+    @id_number.setter
+    def id_number(self, value: str) -> None:
+        self.id_number_encrypted = sm4_encrypt(value or "")
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask(self.id_number, 4, 4) if self.id_number_encrypted else ""
+
+    @property
+    def totp_secret(self) -> str:
+        return sm4_decrypt(self.totp_secret_encrypted)
+
+    @totp_secret.setter
+    def totp_secret(self, value: str) -> None:
+        self.totp_secret_encrypted = sm4_encrypt(value or "")
+
+    # Login state -------------------------------------------------------------------------------------------
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.locked_until and self.locked_until > timezone.now())

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        from core.roles import sync_roles_after_migrate
+
+        post_migrate.connect(sync_roles_after_migrate, sender=self)
+
+        from accounts.models import User
+        from core import search
+        from core.models import Unit
+
+        search.register(Unit, fields=["name", "short_name", "code"])
+        search.register(User, fields=["full_name", "username", "title"], url=lambda user: user.get_absolute_url())

@@ -1,0 +1,109 @@
+"""The one permission gate.
+
+A user's grants are compiled once per request from their role assignments (one query) into
+``{model_label: {action: [(path, include_descendants), ...]}}`` and cached on the user object. ``scope_q`` turns
+them into one ``Q`` of path ranges on the model's ``scope_path``; ``can`` answers for one object in Python.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Q
+
+from core.tree import STEPLEN, subtree_q  # noqa: F401
+
+Grants = dict[str, dict[str, list[tuple[str, bool]]]]
+
+
+def grants(user) -> Grants:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    cached = getattr(user, "_gate_grants", None)
+    if cached is not None:
+        return cached
+    from core.models import RoleAssignment
+
+    rows = RoleAssignment.objects.filter(user=user, role__permissions__isnull=False).values_list(
+        "unit__path", "include_descendants", "role__permissions__model", "role__permissions__action"
+    )
+    compiled: Grants = defaultdict(lambda: defaultdict(list))
+    for path, descendants, model, action in rows:
+        entries = compiled[model][action]
+        if (path, descendants) not in entries:
+            entries.append((path, descendants))
+    result = {model: dict(actions) for model, actions in compiled.items()}
+    focus = getattr(user, "_gate_focus", None)
+    if focus:
+        result = narrow(result, focus)
+    user._gate_grants = result
+    return result
+
+
+def narrow(compiled: Grants, focus: str) -> Grants:
+    """Limit grants to the subtree at ``focus`` (the unit switcher): never widens, only narrows."""
+    narrowed: Grants = {}
+    for model, actions in compiled.items():
+        for action, entries in actions.items():
+            kept = []
+            for path, descendants in entries:
+                if path.startswith(focus):
+                    kept.append((path, descendants))
+                elif descendants and focus.startswith(path):
+                    kept.append((focus, True))
+            if kept:
+                narrowed.setdefault(model, {})[action] = kept
+    return narrowed
+
+
+def forget(user) -> None:
+    """Drop the cached grants (after the user's roles change within one request)."""
+    if hasattr(user, "_gate_grants"):
+        del user._gate_grants
+
+
+def label(model) -> str:
+    return model._meta.label_lower
+
+
+def has_perm(user, model, action: str) -> bool:
+    """Whether the user may ``action`` objects of ``model`` somewhere (not which ones)."""
+    return bool(grants(user).get(label(model), {}).get(action))
+
+
+def scope_q(user, model, action: str = "view") -> Q | None:
+    """One Q for every object of ``model`` the user may ``action``; None when there are none."""
+    entries = grants(user).get(label(model), {}).get(action)
+    if not entries:
+        return None
+    field = model.scope_path
+    q = Q()
+    first = True
+    for path, descendants in entries:
+        part = subtree_q(field, path, descendants)
+        q = part if first else q | part
+        first = False
+    return q
+
+
+def object_path(obj) -> str:
+    """Follow the model's ``scope_path`` lookup on an instance to the unit path it is scoped by."""
+    value = obj
+    for attr in type(obj).scope_path.split("__"):
+        value = getattr(value, attr, None)
+        if value is None:
+            return ""
+    return value
+
+
+def path_allowed(user, model, action: str, path: str) -> bool:
+    for granted, descendants in grants(user).get(label(model), {}).get(action, []):
+        if path == granted or (descendants and path.startswith(granted)):
+            return True
+    return False
+
+
+def can(user, action: str, obj) -> bool:
+    return path_allowed(user, type(obj), action, object_path(obj))
+
+
+def unit_paths(user, model, action: str = "view") -> list[tuple[str, bool]]:
+    return list(grants(user).get(label(model), {}).get(action, []))
