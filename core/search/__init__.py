@@ -1,0 +1,37 @@
+"""Site search: one table of segmented tokens, matched by FTS5 (SQLite) or tsvector (PostgreSQL), filtered by the gate.
+
+Register a model once (``register(System, fields=["name", "code"])``) in ``AppConfig.ready``; keep its row current
+with ``index_object`` / ``remove_object`` in the service that changes it; search with ``search`` and ``autocomplete``.
+"""
+
+from .query import Group, Hit, autocomplete, search
+from .registry import (
+    SearchSpec,
+    index_many,
+    index_object,
+    rebuild,
+    register,
+    registered,
+    remove_object,
+    unregister,
+)
+from .text import normalise, query_tokens, tokens, warm_up
+
+__all__ = [
+    "Group",
+    "Hit",
+    "SearchSpec",
+    "autocomplete",
+    "index_many",
+    "index_object",
+    "normalise",
+    "query_tokens",
+    "rebuild",
+    "register",
+    "registered",
+    "remove_object",
+    "search",
+    "tokens",
+    "unregister",
+    "warm_up",
+]

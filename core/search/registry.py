@@ -1,0 +1,230 @@
+"""Which models are searchable, and keeping their rows in the search table.
+
+Apps register their models in ``AppConfig.ready``. Services call ``index_object`` / ``remove_object`` inside their
+own transaction, so the index commits or rolls back with the object; imports call ``index_many``.
+"""
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+
+from core.gate import label, object_path
+from core.models import SearchEntry
+
+from .text import tokens
+
+CHUNK = 2000
+_TITLE_MAX = SearchEntry._meta.get_field("title").max_length
+_UPSERT_FIELDS = ["unit_path", "title", "url", "tokens"]
+
+
+def _default_url(obj) -> str:
+    return obj.get_absolute_url()
+
+
+def _follow(obj, lookup: str):
+    """Follow ``a__b__c`` through an instance's attributes; None if a link is missing."""
+    value = obj
+    for attr in lookup.split("__"):
+        value = getattr(value, attr, None)
+        if value is None:
+            return None
+    return value
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    title: str | Callable = "__str__"
+    url: Callable = _default_url
+
+    @property
+    def label(self) -> str:
+        return label(self.model)
+
+    def title_of(self, obj) -> str:
+        if callable(self.title):
+            value = self.title(obj)
+        else:
+            value = getattr(obj, self.title)
+            if callable(value):
+                value = value()
+        return str(value)[:_TITLE_MAX]
+
+    def text_of(self, obj) -> str:
+        values = (_follow(obj, field) for field in self.fields)
+        return " ".join(str(value) for value in values if value not in (None, ""))
+
+    def entry(self, obj) -> SearchEntry:
+        return SearchEntry(
+            object_type=self.label,
+            object_id=obj.pk,
+            unit_path=object_path(obj),
+            title=self.title_of(obj),
+            url=str(self.url(obj)),
+            tokens=tokens(self.text_of(obj)),
+        )
+
+    def related(self) -> list[str]:
+        """The foreign keys that indexing follows, for ``select_related``."""
+        paths = {_relation_prefix(self.model, lookup) for lookup in [*self.fields, self.model.scope_path]}
+        return sorted(path for path in paths if path)
+
+
+_specs: dict[str, SearchSpec] = {}
+
+
+def _lookup_fields(model, lookup: str) -> list[models.Field]:
+    """The fields along ``a__b__c``; a ValueError, at start-up, for a misspelt or many-valued one."""
+    fields = []
+    current = model
+    for name in lookup.split("__"):
+        if current is None:
+            raise ValueError(f"{label(model)}: {lookup} goes through a field that is not a relation")
+        try:
+            field = current._meta.get_field(name)
+        except FieldDoesNotExist as exc:
+            raise ValueError(f"{label(model)}: unknown field {lookup} for search") from exc
+        if field.many_to_many or field.one_to_many:
+            raise ValueError(f"{label(model)}: {lookup} is many-valued; search indexes single values")
+        fields.append(field)
+        current = field.related_model
+    return fields
+
+
+def _relation_prefix(model, lookup: str) -> str:
+    """The part of ``lookup`` that follows foreign keys (``unit__parent`` of ``unit__parent__name``)."""
+    fields = _lookup_fields(model, lookup)
+    depth = len(fields) if fields[-1].is_relation else len(fields) - 1
+    return "__".join(field.name for field in fields[:depth])
+
+
+def register(
+    model: type[models.Model],
+    *,
+    fields: list[str],
+    title: str | Callable = "__str__",
+    url: Callable = _default_url,
+) -> SearchSpec:
+    """Make ``model`` searchable: ``fields`` (names, or ``fk__field`` lookups) are segmented into its tokens."""
+    spec = SearchSpec(model=model, fields=tuple(fields), title=title, url=url)
+    if spec.label in _specs:
+        raise ValueError(f"{spec.label} is already registered for search")
+    if not hasattr(model, "scope_path"):
+        raise ValueError(f"{spec.label} has no scope_path, so search could not obey the gate")
+    for lookup in spec.fields:
+        _lookup_fields(model, lookup)
+    _specs[spec.label] = spec
+    return spec
+
+
+def unregister(model: type[models.Model]) -> None:
+    _specs.pop(label(model), None)
+
+
+def registered() -> dict[str, SearchSpec]:
+    """Registered models by label (``core.unit``), in registration order."""
+    return dict(_specs)
+
+
+def _spec_for(obj) -> SearchSpec | None:
+    return _specs.get(label(type(obj)))
+
+
+def _upsert(entries: list[SearchEntry]) -> None:
+    SearchEntry.objects.bulk_create(
+        entries,
+        update_conflicts=True,
+        unique_fields=["object_type", "object_id"],
+        update_fields=_UPSERT_FIELDS,
+    )
+
+
+def index_object(obj) -> None:
+    """Write ``obj``'s search row (insert or update). Objects of unregistered models are ignored."""
+    spec = _spec_for(obj)
+    if spec is not None:
+        _upsert([spec.entry(obj)])
+
+
+def remove_object(obj) -> None:
+    """Delete ``obj``'s search row. Call it before ``obj.delete()``, which clears the primary key."""
+    if obj.pk is None:
+        raise ValueError("remove_object needs the primary key: call it before delete()")
+    SearchEntry.objects.filter(object_type=label(type(obj)), object_id=obj.pk).delete()
+
+
+def index_many(objs: Iterable) -> int:
+    """Upsert the rows of many objects (of any registered models) in bulk; returns how many were written.
+
+    Each object's unit path is read through its ``scope_path``: pass instances fetched with ``select_related`` on
+    that path (see ``SearchSpec.related``), or every object costs a query.
+    """
+    batch: list[SearchEntry] = []
+    written = 0
+    for obj in objs:
+        spec = _spec_for(obj)
+        if spec is None:
+            continue
+        batch.append(spec.entry(obj))
+        if len(batch) >= CHUNK:
+            _upsert(batch)
+            written += len(batch)
+            batch = []
+    if batch:
+        _upsert(batch)
+        written += len(batch)
+    return written
+
+
+def _rebuild_one(spec: SearchSpec) -> int:
+    queryset = spec.model._base_manager.select_related(*spec.related()).order_by("pk")
+    written = 0
+    last = None
+    while True:
+        # Keyset pages keep memory flat however large the table, and each page commits on its own: the index stays
+        # searchable during a rebuild and SQLite writers are never locked out for long.
+        page = queryset if last is None else queryset.filter(pk__gt=last)
+        chunk = list(page[:CHUNK])
+        if not chunk:
+            break
+        with transaction.atomic():
+            _upsert([spec.entry(obj) for obj in chunk])
+        written += len(chunk)
+        last = chunk[-1].pk
+    # Rows whose object is gone.
+    exists = spec.model._base_manager.filter(pk=OuterRef("object_id"))
+    SearchEntry.objects.filter(object_type=spec.label).exclude(Exists(exists)).delete()
+    return written
+
+
+def rebuild(model: type[models.Model] | None = None, stdout=None) -> dict[str, int]:
+    """Recompute the rows of ``model`` (or of every registered model) from the objects; returns counts by label.
+
+    Rows are upserted page by page and then the rows of deleted objects are dropped, so the rebuild also repairs a
+    partial index. A full rebuild drops the rows of models that are no longer registered.
+    """
+    if model is not None:
+        spec = _specs.get(label(model))
+        if spec is None:
+            raise LookupError(f"{label(model)} is not registered for search")
+        specs = [spec]
+    else:
+        specs = list(_specs.values())
+        SearchEntry.objects.exclude(object_type__in=list(_specs)).delete()
+    counts = {}
+    for spec in specs:
+        started = time.monotonic()
+        counts[spec.label] = _rebuild_one(spec)
+        if stdout is not None:
+            stdout.write(f"{spec.label}: {counts[spec.label]} entries in {time.monotonic() - started:.1f}s\n")
+    if model is None:
+        from .backends import optimise
+
+        optimise()
+    return counts
