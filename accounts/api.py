@@ -1,0 +1,26 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import ValidationError
+
+from accounts.models import User
+from accounts.services import user_create
+from core.api.viewsets import GovModelSerializer, GovModelViewSet
+
+
+class UserSerializer(GovModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "unit", "title", "email", "is_active", "last_login", "version"]
+        read_only_fields = ["last_login"]
+
+
+class UserViewSet(GovModelViewSet):
+    queryset = User.objects.select_related("unit")
+    serializer_class = UserSerializer
+    filterset_fields = ["unit", "is_active", "username"]
+    cursor_ordering = "username"
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = user_create(actor=self.request.user, password=None, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/verify/", views.verify_view, name="verify"),
+    path("second-factor/", views.enrol_view, name="enrol"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change_view, name="password_change"),
+    path("me/", views.profile_view, name="profile"),
+    path("users/", views.UserListView.as_view(), name="user_list"),
+    path("users/add/", views.UserEditView.as_view(), name="user_add"),
+    path("users/<int:pk>/", views.UserView.as_view(), name="user"),
+    path("users/<int:pk>/edit/", views.UserEditView.as_view(), name="user_edit"),
+    path("users/<int:pk>/delete/", views.UserDeleteView.as_view(), name="user_delete"),
+]

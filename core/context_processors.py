@@ -1,0 +1,14 @@
+from core.navigation import menu_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    units = {a.unit_id: a.unit for a in user.assignments.select_related("unit")}
+    focus = request.session.get("unit_focus", "")
+    return {
+        "nav_menu": menu_for(request),
+        "focus_units": sorted(units.values(), key=lambda u: u.path) if len(units) > 1 else [],
+        "focus_unit": next((u for u in units.values() if u.path == focus), None),
+    }

@@ -1,0 +1,136 @@
+"""Generic write services: every page, API call and command that creates, changes or deletes a plain record calls
+these, so scope checks, optimistic locking and the audit trail live in one place."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from core import audit, gate, search
+from core.choices import AuditAction
+
+
+class ConflictError(Exception):
+    """The object changed since the user loaded it (optimistic locking)."""
+
+
+def field_value(obj, field: models.Field):
+    if isinstance(field, models.ForeignKey):
+        return getattr(obj, field.attname)
+    value = getattr(obj, field.attname)
+    if isinstance(value, dt.date | dt.datetime | Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj) -> dict:
+    """Audited field values of ``obj`` (concrete, editable fields minus the model's exclusions)."""
+    exclude = set(getattr(type(obj), "audit_exclude", ()))
+    return {
+        f.name: field_value(obj, f) for f in obj._meta.concrete_fields if not f.primary_key and f.name not in exclude
+    }
+
+
+def diff(before: dict, after: dict) -> dict:
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+def check_foreign_keys(*, obj, user) -> None:
+    """Every foreign key the user writes must point at an object they can see; otherwise a field error.
+
+    ``user`` None means the operator's console (management commands), which is not scoped."""
+    if user is None:
+        return
+    errors = {}
+    for field in obj._meta.concrete_fields:
+        if not isinstance(field, models.ForeignKey) or not field.editable:
+            continue
+        target_id = getattr(obj, field.attname)
+        if target_id is None:
+            continue
+        related = field.related_model
+        if not hasattr(related.objects, "restrict"):
+            continue
+        if not related.objects.restrict(user, "view").filter(pk=target_id).exists():
+            errors[field.name] = _("Select a valid choice. That choice is not one of the available choices.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def ensure_in_scope(*, obj, user, action: str) -> None:
+    """Re-read through the gate inside the transaction; roll back if the user could not see the result."""
+    if user is None:
+        return
+    if not type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists():
+        raise ValidationError(_("You may not place this record outside the units you manage."))
+
+
+@transaction.atomic
+def object_create(*, obj, actor, event: str = ""):
+    check_foreign_keys(obj=obj, user=actor)
+    obj.full_clean()
+    if hasattr(obj, "created_by_id"):
+        obj.created_by = obj.updated_by = actor
+    obj.save()
+    ensure_in_scope(obj=obj, user=actor, action="add")
+    audit.record_object(action=AuditAction.CREATE, obj=obj, actor=actor, changes=snapshot(obj), event=event)
+    search.index_object(obj)
+    return obj
+
+
+@transaction.atomic
+def object_update(*, obj, actor, before: dict, expected_version: int | None = None, event: str = ""):
+    """Save ``obj`` (already carrying the new values) if nobody else changed it since ``expected_version``."""
+    model = type(obj)
+    check_foreign_keys(obj=obj, user=actor)
+    obj.full_clean()
+    after = snapshot(obj)
+    changes = diff(before, after)
+    version = expected_version if expected_version is not None else obj.version
+    fields = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if not f.primary_key}
+    fields["version"] = version + 1
+    if hasattr(obj, "updated_by_id"):
+        fields["updated_by_id"] = actor.pk if actor else None
+    if "updated_at" in fields:
+        from django.utils import timezone
+
+        fields["updated_at"] = timezone.now()
+    updated = model._base_manager.filter(pk=obj.pk, version=version).update(**fields)
+    if not updated:
+        raise ConflictError(
+            _("Someone else changed this record after you opened it. Reload it to see their changes, then edit again.")
+        )
+    obj.version = version + 1
+    ensure_in_scope(obj=obj, user=actor, action="change")
+    if changes:
+        audit.record_object(action=AuditAction.UPDATE, obj=obj, actor=actor, changes=changes, event=event)
+        search.index_object(obj)
+    return obj
+
+
+@transaction.atomic
+def object_delete(*, obj, actor, event: str = "") -> None:
+    if actor is not None and not gate.can(actor, "delete", obj):
+        raise Http404
+    before = snapshot(obj)
+    pk = obj.pk
+    try:
+        obj.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        blockers = sorted(
+            {str(o._meta.verbose_name) for o in exc.protected_objects}
+            if hasattr(exc, "protected_objects")
+            else {str(o._meta.verbose_name) for o in exc.restricted_objects}
+        )
+        raise ValidationError(
+            _("This record cannot be deleted while other records depend on it: {blockers}.").format(
+                blockers="、".join(blockers)
+            )
+        ) from exc
+    obj.pk = pk
+    audit.record_object(action=AuditAction.DELETE, obj=obj, actor=actor, changes=before, event=event)
+    search.remove_object(obj)
