@@ -19,6 +19,19 @@ class UserViewSet(GovModelViewSet):
     filterset_fields = ["unit", "is_active", "username"]
     cursor_ordering = "username"
 
+    def perform_update(self, serializer):
+        from accounts.services import user_update
+        from core.services import snapshot
+
+        user = serializer.instance
+        before = snapshot(user)
+        for key, value in serializer.validated_data.items():
+            setattr(user, key, value)
+        try:
+            user_update(actor=self.request.user, user=user, before=before, expected_version=self.expected_version(user))
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+
     def perform_create(self, serializer):
         try:
             serializer.instance = user_create(actor=self.request.user, password=None, **serializer.validated_data)

@@ -15,10 +15,19 @@ from django.views.decorators.http import require_POST
 from accounts import services
 from accounts.forms import CodeForm, LoginForm, PasswordChangeForm, UserForm
 from accounts.models import User
+from accounts.schemas import user_schema
 from accounts.tables import UserTable
 from core import gate
 from core.filtersets import GovFilterSet
-from core.views.generic import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView, apply_errors
+from core.views.generic import (
+    BulkEditView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectView,
+    apply_errors,
+)
+from core.views.imports import BulkImportView
 
 PENDING = "pending_user_id"
 
@@ -205,6 +214,29 @@ class UserEditView(ObjectEditView):
 
 class UserDeleteView(ObjectDeleteView):
     model = User
+
+
+class UserBulkEditView(BulkEditView):
+    model = User
+    form = UserForm
+    bulk_fields = ["unit", "title", "is_active"]
+
+
+class UserImportView(BulkImportView):
+    """Imported accounts get no usable password: an administrator sets one before they can log in."""
+
+    model = User
+    schema = user_schema
+
+    def commit(self, rows):
+        from django.contrib.auth.hashers import make_password
+
+        from core.imports import import_rows
+
+        unusable = make_password(None)
+        for row in rows:
+            row["password"] = unusable
+        return import_rows(model=User, rows=rows, actor=self.request.user)
 
 
 __all__ = ["apply_errors"]
