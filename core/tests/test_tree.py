@@ -80,3 +80,21 @@ def test_move_outside_scope_refused():
     with pytest.raises(ValidationError):
         unit_move(actor=admin, unit=tree.dept_a, new_parent=tree.county_b)
     assert Unit.objects.get(pk=tree.dept_a.pk).parent_id == tree.county_a.pk
+
+
+@pytest.mark.django_db
+def test_delete_refused_with_reason_when_children_exist(client):
+    from django.urls import reverse
+
+    tree = build_tree()
+    client.force_login(make_user("del", "cio", tree.county_a))
+    response = client.post(reverse("core:unit_delete", args=[tree.dept_a.pk]), follow=True)
+    assert Unit.objects.filter(pk=tree.dept_a.pk).exists()
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("单位" in m or "unit" in m for m in messages), messages
+
+
+def test_idle_timeout_and_session_settings(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_COOKIE_HTTPONLY

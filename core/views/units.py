@@ -27,6 +27,9 @@ from core.views.generic import (
 )
 from core.views.imports import BulkImportView
 
+# Modules add their counts to the unit page: panel(request, unit) -> {"label", "count", "url"} or None.
+UNIT_PANELS: list = []
+
 
 class UnitListView(ObjectListView):
     queryset = Unit.objects.select_related("parent", "line_parent")
@@ -68,6 +71,7 @@ class UnitView(ObjectView):
             "ancestors": ancestors,
             "assignments": assignments,
             "can_move": gate.can(user, "change", obj),
+            "panels": [panel for panel in (make(self.request, obj) for make in UNIT_PANELS) if panel],
         }
 
 

@@ -1,0 +1,41 @@
+"""The benchmark dataset: generated once per scale and database with the demo generator, then reused."""
+
+import time
+from dataclasses import dataclass
+
+from django.core.management import call_command
+
+
+@dataclass
+class Context:
+    scale: str
+    data_scale: str
+    db: str
+    iterations: int
+
+    @property
+    def smoke(self) -> bool:
+        return self.scale == "smoke"
+
+    def client(self, username: str = "demo_cio"):
+        from django.test import Client
+
+        from accounts.models import User
+
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+
+def ensure(scale: str):
+    """Migrate and generate the demo if the database is empty; return the generation time as a result."""
+    from bench.harness import result
+    from core.models import Unit
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if Unit.objects.exists():
+        return None
+    started = time.perf_counter()
+    call_command("demo", scale=scale, seed=1, verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    elapsed = time.perf_counter() - started
+    return result(f"demo generation ({scale})", [elapsed], units=Unit.objects.count())
