@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import AuditAction, AuditCategory, UnitKind
 from core.models import AuditRecord, RoleAssignment, Unit
 from core.tree import subtree_q
+from core.widgets import use_autocomplete
 
 
 class GovFilterSet(django_filters.FilterSet):
@@ -19,6 +20,7 @@ class GovFilterSet(django_filters.FilterSet):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "restrict") and request is not None:
                 field.queryset = queryset.restrict(request.user, "view")
+                use_autocomplete(field)
 
     def filter_q(self, queryset, name, value):
         from django.db.models import Q

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import UnitKind
 from core.models import Unit
+from core.widgets import use_autocomplete
 
 
 class GovModelForm(forms.ModelForm):
@@ -19,6 +20,7 @@ class GovModelForm(forms.ModelForm):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, "view")
+                use_autocomplete(field)
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             if isinstance(widget, forms.CheckboxInput):
@@ -49,3 +51,4 @@ class UnitMoveForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Unit.objects.restrict(user, "add").exclude(kind__in=[UnitKind.SUBUNIT])
+        use_autocomplete(self.fields["parent"])

@@ -90,3 +90,17 @@ def test_narrow():
     assert gate.narrow(grants, "00010003") == {"core.unit": {"view": [("00010003", True)]}}
     assert gate.narrow(grants, "0002") == {"core.unit": {"view": [("0002", False)]}}
     assert gate.narrow(grants, "0003") == {}
+
+
+def test_large_selects_render_only_the_selection(tree, client):
+    """A foreign-key select renders the chosen option only; others come from the gated autocomplete."""
+    from django.urls import reverse
+
+    user = make_user("ac", "cio", tree.county_a)
+    client.force_login(user)
+    body = client.get(reverse("core:unit_add") + f"?parent={tree.dept_a.pk}").content.decode()
+    form_part = body.split('name="parent"')[1].split("</select>")[0]
+    assert "甲县财政局" in form_part and "甲县城关镇" not in form_part
+    assert 'class="autocomplete' in body
+    results = client.get(reverse("core:autocomplete", args=["core", "unit"]), {"q": "城关"}).json()["results"]
+    assert [r["text"] for r in results] == ["甲县城关镇"]

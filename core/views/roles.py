@@ -14,6 +14,7 @@ from core.models import Role, RoleAssignment, Unit
 from core.services.roles import role_assign, role_revoke
 from core.tables import RoleAssignmentTable
 from core.views.generic import GateMixin, ObjectListView, apply_errors
+from core.widgets import use_autocomplete
 
 
 class RoleListView(GateMixin, View):
@@ -50,6 +51,8 @@ class RoleAssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.restrict(user, "view").filter(is_active=True)
         self.fields["unit"].queryset = Unit.objects.restrict(user, "view")
+        use_autocomplete(self.fields["user"])
+        use_autocomplete(self.fields["unit"])
         for name, field in self.fields.items():
             css = "form-check-input" if name == "include_descendants" else "form-select"
             field.widget.attrs.setdefault("class", css)
