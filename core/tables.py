@@ -32,12 +32,13 @@ class Column:
                 return None
         return value
 
-    def text(self, obj) -> str:
+    def text(self, obj, yes_no: tuple[str, str] | None = None) -> str:
         value = self.value(obj)
         if value is None:
             return ""
         if isinstance(value, bool):
-            return str(_("Yes") if value else _("No"))
+            yes, no = yes_no or (str(_("Yes")), str(_("No")))
+            return yes if value else no
         if isinstance(value, dt.datetime):
             return date_format(value, "Y-m-d H:i")
         if isinstance(value, dt.date):
@@ -91,12 +92,26 @@ class Table:
         for obj in self.objects:
             yield obj, [column.html(obj) for column in self.columns]
 
+    @classmethod
+    def only_fields(cls) -> list[str] | None:
+        """The model fields the columns read, for ``QuerySet.only()``; None when a column computes its value."""
+        fields: set[str] = set()
+        for column in cls.columns:
+            accessor = column.accessor or column.name
+            if callable(accessor):
+                return None
+            parts = accessor.split(".")
+            for depth in range(1, len(parts) + 1):
+                fields.add("__".join(parts[:depth]))
+        return sorted(fields)
+
     def export_headers(self) -> list[str]:
         return [str(column.header) for column in self.columns]
 
     def export_rows(self):
+        yes_no = (str(_("Yes")), str(_("No")))  # translated once, not once per cell
         for obj in self.objects:
-            yield [column.text(obj) for column in self.columns]
+            yield [column.text(obj, yes_no) for column in self.columns]
 
 
 # The organisation app's tables ----------------------------------------------------------------------------------

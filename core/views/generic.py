@@ -154,14 +154,17 @@ class ObjectListView(GateMixin, View):
 
         self.require("export")
         model = self.get_model()
-        table = self.table(qs.iterator(chunk_size=2000))
+        only = self.table.only_fields()
+        rows = qs.count()
+        # Read only the columns the list shows: exports of 100,000s of rows are dominated by building models.
+        table = self.table((qs.only(*only) if only else qs).iterator(chunk_size=2000))
         audit.append(
             audit.Entry(
                 action=AuditAction.EXPORT,
                 actor=self.request.user,
                 object_type=model._meta.label_lower,
                 unit_path=getattr(getattr(self.request.user, "unit", None), "path", ""),
-                changes={"format": fmt, "query": self.request.GET.urlencode(), "rows": qs.count()},
+                changes={"format": fmt, "query": self.request.GET.urlencode(), "rows": rows},
             )
         )
         name = self.export_filename or str(model._meta.verbose_name_plural)
