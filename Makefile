@@ -33,10 +33,10 @@ run: install
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/govcio run
 
 test: install-dev
-	GOVCIO_TEST_DATABASE_URL= $(VENV)/bin/pytest -q -n 2 --dist loadfile
+	GOVCIO_TEST_DATABASE_URL= $(PY) -m pytest -q -n 2 --dist loadfile
 	@if [ -n "$$GOVCIO_TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$GOVCIO_TEST_DATABASE_URL =="; \
-	  $(VENV)/bin/pytest -q -n 2 --dist loadfile; \
+	  $(PY) -m pytest -q -n 2 --dist loadfile; \
 	fi
 
 lint: install-dev

@@ -24,7 +24,7 @@ def configure(scale: str, db: str) -> str:
     data_dir = ROOT / "bench" / "data" / f"{data_scale}-{db}"
     os.environ["GOVCIO_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("GOVCIO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "govcio.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "govcio.settings.default"
     if db == "postgres":
         os.environ["DATABASE_URL"] = os.environ.get(
             "GOVCIO_BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/govcio_bench_{data_scale}"

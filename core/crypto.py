@@ -4,6 +4,7 @@ SM4 runs in GCM mode: confidentiality and integrity of each value. The key comes
 """
 
 import base64
+import hashlib
 import os
 
 from cryptography.hazmat.primitives import hashes
@@ -13,10 +14,18 @@ from django.conf import settings
 _PREFIX = "sm4:"
 
 
-def sm3_hex(data: bytes) -> str:
+def _sm3_cryptography(data: bytes) -> str:
     digest = hashes.Hash(hashes.SM3())
     digest.update(data)
     return digest.finalize().hex()
+
+
+def _sm3_hashlib(data: bytes) -> str:
+    return hashlib.new("sm3", data).hexdigest()
+
+
+# Both are OpenSSL's SM3; hashlib's is cheaper per call, which matters when verifying millions of audit records.
+sm3_hex = _sm3_hashlib if "sm3" in hashlib.algorithms_available else _sm3_cryptography
 
 
 def _key() -> bytes:

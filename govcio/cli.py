@@ -25,7 +25,7 @@ ALIASES = {
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govcio.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govcio.settings.default")
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
         return

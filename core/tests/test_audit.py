@@ -138,3 +138,20 @@ def test_purge_old_records_keeps_chain_verifiable(chain):
     sql("DELETE FROM core_auditrecord WHERE seq = 5")
     sql("UPDATE core_audithead SET purged_seq = 5")
     assert not audit.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_verify_matches_serial():
+    """Ranges verified in worker processes give the same answer as one pass, including the first bad seq."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
+        pytest.skip("worker processes cannot share an in-memory database")
+    audit.append_many(
+        [audit.Entry(action="event", event="p", changes={"i": i, "b": {"z": 1, "a": 2}}) for i in range(3000)]
+    )
+    assert audit.verify(workers=3).ok and audit.verify(workers=1).ok
+    sql("UPDATE core_auditrecord SET event = %s WHERE seq = 2500", ["x"])
+    assert audit.verify(workers=3).bad_seq == audit.verify(workers=1).bad_seq == 2500
+    sql("DELETE FROM core_auditrecord WHERE seq = 1001")
+    assert audit.verify(workers=3).bad_seq == audit.verify(workers=1).bad_seq == 1001

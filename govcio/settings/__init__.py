@@ -1,3 +1,4 @@
-"""Default settings: the embedded, single-machine configuration (SQLite in the data directory)."""
+"""Settings modules: ``default`` (embedded SQLite in the data directory), ``production`` and ``test``.
 
-from .base import *  # noqa: F401,F403
+This package imports nothing itself, so a module like ``test`` can prepare the environment before ``base`` reads it.
+"""
