@@ -50,8 +50,9 @@ class Result:
         return None if self.target_ms is None else self.p95_ms <= self.target_ms
 
 
-def result(scenario: str, samples: list[float], baseline: list[float] | None = None, target_ms: float | None = None,
-           **extra) -> Result:
+def result(
+    scenario: str, samples: list[float], baseline: list[float] | None = None, target_ms: float | None = None, **extra
+) -> Result:
     ms = [s * 1000 for s in samples]
     base = statistics.median(baseline) * 1000 if baseline else None
     p50 = statistics.median(ms)

@@ -38,10 +38,18 @@ def unit_list(ctx):
         return lambda: list(Unit.objects.order_by("path").values(*fields)[(page - 1) * 50 : page * 50])
 
     out = [
-        result("unit list page 1", timed(lambda: _get(client, url), ctx.iterations), timed(base(1), ctx.iterations),
-               LIST_MS),
-        result(f"unit list page {deep}", timed(lambda: _get(client, f"{url}?page={deep}"), ctx.iterations),
-               timed(base(deep), ctx.iterations), LIST_MS),
+        result(
+            "unit list page 1",
+            timed(lambda: _get(client, url), ctx.iterations),
+            timed(base(1), ctx.iterations),
+            LIST_MS,
+        ),
+        result(
+            f"unit list page {deep}",
+            timed(lambda: _get(client, f"{url}?page={deep}"), ctx.iterations),
+            timed(base(deep), ctx.iterations),
+            LIST_MS,
+        ),
     ]
     api = reverse("api:unit-list")
     first = timed(lambda: _get(client, api), ctx.iterations)
@@ -52,8 +60,14 @@ def unit_list(ctx):
             break
         cursor_url, pages = nxt, pages + 1
     out.append(result("unit API list first page", first, timed(base(1), ctx.iterations), LIST_MS))
-    out.append(result(f"unit API list page {pages} (cursor)", timed(lambda: _get(client, cursor_url), ctx.iterations),
-                      timed(base(pages), ctx.iterations), LIST_MS))
+    out.append(
+        result(
+            f"unit API list page {pages} (cursor)",
+            timed(lambda: _get(client, cursor_url), ctx.iterations),
+            timed(base(pages), ctx.iterations),
+            LIST_MS,
+        )
+    )
     return out
 
 
@@ -65,18 +79,22 @@ def unit_detail(ctx):
     dept = Unit.objects.filter(kind="department").order_by("path").first()
     out = []
     for label, unit in (("root", root), ("department", dept)):
-        out.append(result(
-            f"unit detail ({label})",
-            timed(lambda u=unit: _get(client, u.get_absolute_url()), ctx.iterations),
-            timed(lambda u=unit: Unit.objects.filter(pk=u.pk).values().get(), ctx.iterations),
-            DETAIL_MS,
-        ))
-        out.append(result(
-            f"unit API detail ({label})",
-            timed(lambda u=unit: _get(client, reverse("api:unit-detail", args=[u.pk])), ctx.iterations),
-            timed(lambda u=unit: Unit.objects.filter(pk=u.pk).values().get(), ctx.iterations),
-            DETAIL_MS,
-        ))
+        out.append(
+            result(
+                f"unit detail ({label})",
+                timed(lambda u=unit: _get(client, u.get_absolute_url()), ctx.iterations),
+                timed(lambda u=unit: Unit.objects.filter(pk=u.pk).values().get(), ctx.iterations),
+                DETAIL_MS,
+            )
+        )
+        out.append(
+            result(
+                f"unit API detail ({label})",
+                timed(lambda u=unit: _get(client, reverse("api:unit-detail", args=[u.pk])), ctx.iterations),
+                timed(lambda u=unit: Unit.objects.filter(pk=u.pk).values().get(), ctx.iterations),
+                DETAIL_MS,
+            )
+        )
     return out
 
 
@@ -88,8 +106,11 @@ def search(ctx):
     base = timed(lambda: list(SearchEntry.objects.values("title", "url")[:50]), ctx.iterations)
     out = []
     for label, q in (("Chinese words", "人力资源 社会保障"), ("traditional input", "財政局"), ("code", "RSJ")):
-        out.append(result(f"search ({label})", timed(lambda q=q: _get(client, f"{url}?q={q}"), ctx.iterations), base,
-                          SEARCH_MS))
+        out.append(
+            result(
+                f"search ({label})", timed(lambda q=q: _get(client, f"{url}?q={q}"), ctx.iterations), base, SEARCH_MS
+            )
+        )
     return out
 
 
@@ -97,8 +118,14 @@ def home(ctx):
     from core.models import Unit
 
     client = ctx.client()
-    return [result("home page (CIO, whole subtree)", timed(lambda: _get(client, reverse("core:home")), ctx.iterations),
-                   timed(lambda: list(Unit.objects.values("kind")), ctx.iterations), OVERVIEW_MS)]
+    return [
+        result(
+            "home page (CIO, whole subtree)",
+            timed(lambda: _get(client, reverse("core:home")), ctx.iterations),
+            timed(lambda: list(Unit.objects.values("kind")), ctx.iterations),
+            OVERVIEW_MS,
+        )
+    ]
 
 
 def export(ctx):
@@ -111,11 +138,26 @@ def export(ctx):
     out = []
     for fmt in ("csv", "xlsx"):
         samples = timed(lambda fmt=fmt: _get(client, f"{url}?export={fmt}"), runs, warmup=0)
-        base = timed(lambda: sum(1 for _ in User.objects.values_list("username", "full_name", "unit__name",
-                                                                     "title").iterator(chunk_size=2000)), runs, 0)
+        base = timed(
+            lambda: sum(
+                1
+                for _ in User.objects.values_list("username", "full_name", "unit__name", "title").iterator(
+                    chunk_size=2000
+                )
+            ),
+            runs,
+            0,
+        )
         best = min(samples)
-        out.append(result(f"export users .{fmt} ({rows} rows)", samples, base,
-                          rows_per_s=round(rows / best), target_rows_per_s=30_000))
+        out.append(
+            result(
+                f"export users .{fmt} ({rows} rows)",
+                samples,
+                base,
+                rows_per_s=round(rows / best),
+                target_rows_per_s=30_000,
+            )
+        )
     return out
 
 
@@ -128,14 +170,32 @@ def audit_verify(ctx):
     batch = 10_000
     while have < wanted:
         n = min(batch, wanted - have)
-        audit.append_many([audit.Entry(action="event", event="bench.filler", object_repr=f"记录{have + i}",
-                                       changes={"i": have + i}) for i in range(n)])
+        audit.append_many(
+            [
+                audit.Entry(
+                    action="event", event="bench.filler", object_repr=f"记录{have + i}", changes={"i": have + i}
+                )
+                for i in range(n)
+            ]
+        )
         have += n
     samples = timed(audit.verify, 1 if ctx.smoke else 3, warmup=0)
-    base = timed(lambda: sum(1 for _ in AuditRecord.objects.order_by("seq").values_list(*audit.CHAIN_FIELDS)
-                             .iterator(chunk_size=10_000)), 1, 0)
-    return [result(f"audit verify ({have} records)", samples, base, records_per_s=round(have / min(samples)),
-                   target_records_per_s=200_000)]
+    base = timed(
+        lambda: sum(
+            1 for _ in AuditRecord.objects.order_by("seq").values_list(*audit.CHAIN_FIELDS).iterator(chunk_size=10_000)
+        ),
+        1,
+        0,
+    )
+    return [
+        result(
+            f"audit verify ({have} records)",
+            samples,
+            base,
+            records_per_s=round(have / min(samples)),
+            target_records_per_s=200_000,
+        )
+    ]
 
 
 def _free_port() -> int:
@@ -179,9 +239,12 @@ def load(ctx):
     port = _free_port()
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port)}
     conf = Path(__file__).resolve().parents[2] / "govcio" / "gunicorn_conf.py"
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(conf), "--access-logfile", "/dev/null",
-                               "govcio.wsgi:application"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(conf), "--access-logfile", "/dev/null", "govcio.wsgi:application"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             try:
@@ -236,8 +299,16 @@ def load(ctx):
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return [result(f"load: {clients} clients × {seconds}s", latencies, None, None,
-                   requests=len(latencies), errors=errors[0], rps=round(len(latencies) / wall, 1),
-                   worker_rss_mb=rss, target_worker_rss_mb=300)]
-
-
+    return [
+        result(
+            f"load: {clients} clients × {seconds}s",
+            latencies,
+            None,
+            None,
+            requests=len(latencies),
+            errors=errors[0],
+            rps=round(len(latencies) / wall, 1),
+            worker_rss_mb=rss,
+            target_worker_rss_mb=300,
+        )
+    ]
