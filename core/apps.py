@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
         from core.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, sender=self)
+        from core.calendar_seed import seed_after_migrate
+
+        post_migrate.connect(seed_after_migrate, sender=self)
 
         from accounts.models import User
         from core import search

@@ -75,6 +75,8 @@ def scope_q(user, model, action: str = "view") -> Q | None:
     if not entries:
         return None
     field = model.scope_path
+    if field is None:
+        return Q()  # reference data: the permission alone decides
     q = Q()
     first = True
     for path, descendants in entries:
@@ -87,6 +89,8 @@ def scope_q(user, model, action: str = "view") -> Q | None:
 def object_path(obj) -> str:
     """Follow the model's ``scope_path`` lookup on an instance to the unit path it is scoped by."""
     value = obj
+    if type(obj).scope_path is None:
+        return ""
     for attr in type(obj).scope_path.split("__"):
         value = getattr(value, attr, None)
         if value is None:
@@ -102,6 +106,8 @@ def path_allowed(user, model, action: str, path: str) -> bool:
 
 
 def can(user, action: str, obj) -> bool:
+    if type(obj).scope_path is None:
+        return has_perm(user, type(obj), action)
     return path_allowed(user, type(obj), action, object_path(obj))
 
 

@@ -44,6 +44,11 @@ MENU: list[MenuGroup] = [
         ],
     ),
     MenuGroup(
+        _("System settings"),
+        "ti ti-settings",
+        [MenuItem(_("Holiday calendar"), "core:calendarday_list", "ti ti-calendar", "core.calendarday")],
+    ),
+    MenuGroup(
         _("Audit"),
         "ti ti-file-certificate",
         [MenuItem(_("Audit log"), "core:audit_list", "ti ti-list-check", "core.auditrecord")],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core.views import audit, focus, home, roles, search, units
+from core.views import audit, calendar, focus, home, roles, search, units
 
 app_name = "core"
 
@@ -26,6 +26,12 @@ urlpatterns = [
     path(
         "security/assignments/<int:pk>/delete/", roles.RoleAssignmentDeleteView.as_view(), name="roleassignment_delete"
     ),
+    path("settings/calendar/", calendar.CalendarDayListView.as_view(), name="calendarday_list"),
+    path("settings/calendar/add/", calendar.CalendarDayEditView.as_view(), name="calendarday_add"),
+    path("settings/calendar/import/", calendar.CalendarDayImportView.as_view(), name="calendarday_import"),
+    path("settings/calendar/years/", calendar.CalendarYearLoadView.as_view(), name="calendaryear_load"),
+    path("settings/calendar/<int:pk>/", calendar.CalendarDayEditView.as_view(), name="calendarday_edit"),
+    path("settings/calendar/<int:pk>/delete/", calendar.CalendarDayDeleteView.as_view(), name="calendarday_delete"),
     path("audit/", audit.AuditListView.as_view(), name="audit_list"),
     path("audit/verify/", audit.AuditVerifyView.as_view(), name="audit_verify"),
 ]

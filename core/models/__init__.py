@@ -1,5 +1,6 @@
 from .audit import AuditHead, AuditRecord
 from .base import GovModel, RestrictedQuerySet
+from .calendar import CalendarDay, CalendarYear, DayKind
 from .roles import Role, RoleAssignment, RolePermission
 from .search import SearchEntry
 from .units import Unit
@@ -7,6 +8,9 @@ from .units import Unit
 __all__ = [
     "AuditHead",
     "AuditRecord",
+    "CalendarDay",
+    "CalendarYear",
+    "DayKind",
     "GovModel",
     "RestrictedQuerySet",
     "Role",
