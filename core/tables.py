@@ -2,12 +2,36 @@
 shows, in the same order and with the same filters and sort."""
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+@functools.cache
+def _choice_field(model, name: str):
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 — not a field (a property or an annotation)
+        return None
+    return field if getattr(field, "flatchoices", None) else None
+
+
+@functools.cache
+def _labels(model, name: str, language: str) -> dict:
+    return {code: str(label) for code, label in _choice_field(model, name).flatchoices}
+
+
+def choice_labels(model, name: str) -> dict | None:
+    """A choice field's labels in the active language, translated once per language rather than once per cell
+    (Django's get_FOO_display translates every label of the field on each call)."""
+    if _choice_field(model, name) is None:
+        return None
+    return _labels(model, name, get_language() or "")
 
 
 @dataclass
@@ -22,9 +46,11 @@ class Column:
         accessor = self.accessor or self.name
         if callable(accessor):
             return accessor(obj)
-        display = getattr(obj, f"get_{accessor}_display", None)
-        if display is not None and "." not in accessor:
-            return display()
+        if "." not in accessor:
+            labels = choice_labels(type(obj), accessor)
+            if labels is not None:
+                code = getattr(obj, accessor)
+                return labels.get(code, code) if code not in (None, "") else None
         value = obj
         for part in accessor.split("."):
             value = getattr(value, part, None)
