@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "core",
     "accounts",
+    "inventory",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,270 @@
+"""Forms of the inventory's records. Every choice of a unit, system or resource comes through the gate."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext_lazy as _
+
+from core import gate
+from core.forms import GovModelForm
+from core.models import Unit
+from core.tree import subtree_q
+
+from . import choices as c
+from .models import RESOURCE_CODE, DataItem, DataResource, Link, ServiceItem, System
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def units_for(user, model, action: str):
+    """Units where ``user`` may ``action`` records of ``model``: the gate's grants for that model, laid on the unit
+    tree, so a liaison is offered their own department and not every unit they can merely see."""
+    q = None
+    for path, descendants in gate.unit_paths(user, model, action):
+        part = subtree_q("path", path, descendants)
+        q = part if q is None else q | part
+    units = Unit.objects.restrict(user, "view").order_by("path")
+    return units.filter(q) if q is not None else units.none()
+
+
+class FieldsetForm(GovModelForm):
+    """Renders its fields in titled groups (``fieldsets``); a row that is a tuple shares one line."""
+
+    fieldsets: list[tuple[str, list]] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
+
+    def scope_units(self, name: str) -> None:
+        """Offer only units where the user may create (new) or change (existing) this kind of record."""
+        if name in self.fields:
+            action = "change" if self.instance.pk else "add"
+            self.fields[name].queryset = units_for(self.user, type(self.instance), action)
+
+    def groups(self):
+        for title, rows in self.fieldsets:
+            bound = []
+            for row in rows:
+                names = row if isinstance(row, tuple) else (row,)
+                present = [self[name] for name in names if name in self.fields]
+                if present:
+                    bound.append(present)
+            if bound:
+                yield title, bound
+
+
+class SystemForm(FieldsetForm):
+    fieldsets = [
+        (_("Basic information"), ["name", "code", "owner_unit", "responsible_person", "purpose", "url"]),
+        (_("Users and status"), [("user_scope", "user_count"), ("status", "go_live_date", "last_active_date")]),
+        (_("Hosting and network"), [("hosting", "network")]),
+        (_("Technology"), [(f"tech_{part}", f"tech_{part}_domestic") for part in System.TECH_PARTS]),
+        (_("Vendor, contract and costs"), [("vendor", "om_contract_end"), ("build_cost", "annual_om_cost")]),
+        (_("Data classification"), ["data_class"]),
+    ]
+
+    url = forms.URLField(label=_("URL"), required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = System
+        fields = [
+            "name",
+            "code",
+            "owner_unit",
+            "responsible_person",
+            "purpose",
+            "url",
+            "user_scope",
+            "user_count",
+            "status",
+            "go_live_date",
+            "last_active_date",
+            "hosting",
+            "network",
+            *[f"tech_{part}{suffix}" for part in System.TECH_PARTS for suffix in ("", "_domestic")],
+            "vendor",
+            "om_contract_end",
+            "build_cost",
+            "annual_om_cost",
+            "data_class",
+        ]
+        widgets = {"go_live_date": DATE, "last_active_date": DATE, "om_contract_end": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope_units("owner_unit")
+
+
+class ServiceItemForm(FieldsetForm):
+    fieldsets = [(_("Public service item"), ["name", "code", ("unit", "channel"), "systems"])]
+
+    class Meta:
+        model = ServiceItem
+        fields = ["name", "code", "unit", "channel", "systems"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope_units("unit")
+        if "systems" in self.fields:
+            self.fields["systems"].help_text = _("Type a name or code to add a system.")
+
+
+class DataResourceForm(FieldsetForm):
+    """The class (类) follows from the kind and is not typed; the code may be left empty to take the next sequence
+    number, or given as the 6-digit sequence only. The model's catalog rules report on the fields they concern."""
+
+    fieldsets = [
+        (
+            _("Classification and code"),
+            [("kind", "item_code", "category_code", "detail_code"), "code"],
+        ),
+        (
+            _("Resource"),
+            ["name", ("provider", "system"), "abstract", ("format", "data_class", "publication_date"), "related_codes"],
+        ),
+        (
+            _("Sharing and opening"),
+            [("sharing_type", "sharing_method"), "sharing_conditions", ("open_attribute", "update_cycle")],
+        ),
+    ]
+
+    class Meta:
+        model = DataResource
+        fields = [
+            "kind",
+            "item_code",
+            "category_code",
+            "detail_code",
+            "code",
+            "name",
+            "provider",
+            "system",
+            "abstract",
+            "format",
+            "data_class",
+            "related_codes",
+            "sharing_type",
+            "sharing_method",
+            "sharing_conditions",
+            "open_attribute",
+            "update_cycle",
+            "publication_date",
+        ]
+        widgets = {"publication_date": DATE}
+        help_texts = {
+            "item_code": _("2 digits."),
+            "category_code": _("3 digits."),
+            "detail_code": _("Optional, digits."),
+            "sharing_conditions": _("The conditions of conditional sharing, or the legal basis for not sharing."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope_units("provider")
+        self.auto_code = False
+        if "code" in self.fields:
+            self.fields["code"].required = False
+            self.fields["code"].help_text = _(
+                "Leave empty for the next sequence number, or enter the 6-digit sequence number only."
+            )
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind:
+            self.instance.class_code = c.CATALOG_CLASS_DIGIT[kind]
+        if "code" in self.fields:
+            data["code"] = self.complete_code(data)
+        return data
+
+    def complete_code(self, data) -> str:
+        code = (data.get("code") or "").strip()
+        parts = (data.get(name, "") for name in ("item_code", "category_code", "detail_code"))
+        classification = self.instance.class_code + "".join(parts)
+        if code.isdigit() and len(code) == 6:
+            return f"{classification}/{code}"
+        if code:
+            return code
+        self.auto_code = True
+        if not RESOURCE_CODE.match(f"{classification}/000001"):
+            return ""  # the classification's own errors say what to fix
+        from .services import next_resource_code
+
+        return next_resource_code(classification)
+
+    def _update_errors(self, errors):
+        # The class is derived from the kind, so its error belongs on the kind; a code we numbered ourselves has no
+        # error of its own when the classification it was built from is wrong. Errors on fields this form does not
+        # carry (a bulk edit's few fields) are dropped: the service checks each real record again before saving.
+        if hasattr(errors, "error_dict"):
+            moved = errors.error_dict.pop("class_code", None)
+            if moved and "kind" in self.fields:
+                errors.error_dict.setdefault("kind", []).extend(moved)
+            if self.auto_code:
+                errors.error_dict.pop("code", None)
+            for name in list(errors.error_dict):
+                if name != NON_FIELD_ERRORS and name not in self.fields:
+                    del errors.error_dict[name]
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
+
+
+class DataItemForm(forms.ModelForm):
+    class Meta:
+        model = DataItem
+        fields = ["name", "data_type"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update({"class": "form-control", "placeholder": _("e.g. 身份证号")})
+        self.fields["data_type"].widget.attrs["class"] = "form-select"
+
+
+DataItemFormSet = forms.inlineformset_factory(
+    DataResource, DataItem, form=DataItemForm, extra=0, can_delete=True, max_num=500, validate_max=True
+)
+
+
+def item_formset(resource, data=None) -> forms.BaseInlineFormSet:
+    formset = DataItemFormSet(data=data, instance=resource, prefix="items")
+    if data is None and resource.pk is None:
+        formset.extra = 3  # a new resource starts with three empty rows
+    for form in formset.forms:
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+    return formset
+
+
+def items_from(formset) -> list[tuple[str, str]]:
+    """The formset's kept, non-empty rows in page order, as (name, data type)."""
+    items = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if data.get("DELETE") or not data.get("name"):
+            continue
+        items.append((data["name"].strip(), data.get("data_type") or c.DataType.STRING))
+    return items
+
+
+class LinkForm(FieldsetForm):
+    fieldsets = [
+        (_("Systems"), [("from_system", "to_system")]),
+        (_("How data moves"), [("direction", "method", "frequency"), "resources", "description"]),
+    ]
+
+    class Meta:
+        model = Link
+        fields = ["from_system", "to_system", "direction", "method", "frequency", "resources", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        action = "change" if self.instance.pk else "add"
+        if "from_system" in self.fields:
+            # A link belongs to the department of its source system (its scope path).
+            field = self.fields["from_system"]
+            field.queryset = field.queryset.filter(owner_unit__in=units_for(self.user, Link, action))
+        if "resources" in self.fields:
+            self.fields["resources"].help_text = _("Type a name or code to add a resource.")
