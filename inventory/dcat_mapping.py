@@ -1,0 +1,416 @@
+"""The vocabularies of catalog exchange: how our catalog fields (政务信息资源目录, 2017 guide) meet W3C DCAT / DCAT-AP
+and DCAT-US (Project Open Data v1.1, ``data.json``). Each table is written once, our code → theirs; the reverse is
+derived, plus the other spellings other catalogs use for the same thing.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from . import choices as c
+
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+GOVCIO = "https://govcio.example/ns#"
+RDF_TYPE = "@type"
+
+PREFIXES = {
+    "dcat": DCAT,
+    "dct": DCT,
+    "dcterms": DCT,
+    "foaf": FOAF,
+    "vcard": VCARD,
+    "xsd": XSD,
+    "govcio": GOVCIO,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "http://schema.org/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "locn": "http://www.w3.org/ns/locn#",
+    "prov": "http://www.w3.org/ns/prov#",
+}
+
+JSONLD_CONTEXT = {
+    "dcat": DCAT,
+    "dct": DCT,
+    "foaf": FOAF,
+    "vcard": VCARD,
+    "xsd": XSD,
+    "govcio": GOVCIO,
+    # Data items keep their order: an RDF list, written as a plain JSON array.
+    "govcio:dataItems": {"@container": "@list"},
+}
+
+POD_SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
+POD_CONTEXT = "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld"
+POD_DESCRIBED_BY = "https://project-open-data.cio.gov/v1.1/schema/catalog.json"
+
+URN_RESOURCE = "urn:govcio:resource:"
+
+# Update cycle → accrual periodicity. DCAT-AP: the EU frequency authority table (ANNUAL_2 is twice a year); DCAT-US:
+# ISO 8601 repeating durations from the Project Open Data list, "irregular" as a word.
+EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
+DC_FREQUENCY = "http://purl.org/cld/freq/"
+FREQUENCY = {
+    c.UpdateCycle.REALTIME: ("UPDATE_CONT", "R/PT1S"),
+    c.UpdateCycle.DAILY: ("DAILY", "R/P1D"),
+    c.UpdateCycle.WEEKLY: ("WEEKLY", "R/P1W"),
+    c.UpdateCycle.MONTHLY: ("MONTHLY", "R/P1M"),
+    c.UpdateCycle.QUARTERLY: ("QUARTERLY", "R/P3M"),
+    c.UpdateCycle.HALF_YEARLY: ("ANNUAL_2", "R/P6M"),
+    c.UpdateCycle.YEARLY: ("ANNUAL", "R/P1Y"),
+    c.UpdateCycle.IRREGULAR: ("IRREG", "irregular"),
+}
+FREQUENCY_IN = {
+    **{EU_FREQUENCY + eu: ours for ours, (eu, _iso) in FREQUENCY.items()},
+    **{iso.lower(): ours for ours, (_eu, iso) in FREQUENCY.items()},
+    EU_FREQUENCY + "CONT": c.UpdateCycle.REALTIME,
+    "r/pt0s": c.UpdateCycle.REALTIME,
+    **{
+        DC_FREQUENCY + name: ours
+        for name, ours in (
+            ("continuous", c.UpdateCycle.REALTIME),
+            ("daily", c.UpdateCycle.DAILY),
+            ("weekly", c.UpdateCycle.WEEKLY),
+            ("monthly", c.UpdateCycle.MONTHLY),
+            ("quarterly", c.UpdateCycle.QUARTERLY),
+            ("semiannual", c.UpdateCycle.HALF_YEARLY),
+            ("annual", c.UpdateCycle.YEARLY),
+            ("irregular", c.UpdateCycle.IRREGULAR),
+        )
+    },
+}
+
+
+def frequency_in(value: str) -> str | None:
+    """Our update cycle for an EU or Dublin Core frequency URI, or an ISO 8601 repeating duration; None if none."""
+    value = value.strip()
+    return FREQUENCY_IN.get(value) or FREQUENCY_IN.get(value.lower())
+
+
+# Open attribute (开放属性) → DCAT-AP access rights (EU authority table) and DCAT-US accessLevel.
+EU_ACCESS = "http://publications.europa.eu/resource/authority/access-right/"
+ACCESS = {
+    c.OpenAttribute.OPEN: ("PUBLIC", "public"),
+    c.OpenAttribute.CONDITIONAL: ("RESTRICTED", "restricted public"),
+    c.OpenAttribute.NOT_OPEN: ("NON_PUBLIC", "non-public"),
+}
+ACCESS_IN = {
+    **{EU_ACCESS + eu: ours for ours, (eu, _level) in ACCESS.items()},
+    **{level: ours for ours, (_eu, level) in ACCESS.items()},
+}
+
+
+def access_in(value: str) -> str | None:
+    value = value.strip()
+    return ACCESS_IN.get(value) or ACCESS_IN.get(value.lower())
+
+
+# Format (格式) → distribution media type (IANA) and file type (EU authority table). One media type per format, so
+# our own exports come back exactly; the broader families other catalogs use are accepted on import.
+IANA = "https://www.iana.org/assignments/media-types/"
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+MEDIA = {
+    c.ResourceFormat.DATABASE: ("application/sql", "SQL"),
+    c.ResourceFormat.SPREADSHEET: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
+    c.ResourceFormat.DOCUMENT: ("application/pdf", "PDF"),
+    c.ResourceFormat.IMAGE: ("image/png", "PNG"),
+    c.ResourceFormat.MEDIA: ("video/mp4", "MP4"),
+    c.ResourceFormat.API: ("application/json", "JSON"),
+    c.ResourceFormat.OTHER: ("application/octet-stream", "BIN"),
+}
+MEDIA_IN = {
+    **{media: ours for ours, (media, _ft) in MEDIA.items()},
+    **{ft.lower(): ours for ours, (_media, ft) in MEDIA.items()},
+    "text/csv": c.ResourceFormat.SPREADSHEET,
+    "csv": c.ResourceFormat.SPREADSHEET,
+    "xls": c.ResourceFormat.SPREADSHEET,
+    "application/vnd.ms-excel": c.ResourceFormat.SPREADSHEET,
+    "application/msword": c.ResourceFormat.DOCUMENT,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": c.ResourceFormat.DOCUMENT,
+    "docx": c.ResourceFormat.DOCUMENT,
+    "doc": c.ResourceFormat.DOCUMENT,
+    "api": c.ResourceFormat.API,
+    "application/xml": c.ResourceFormat.API,
+}
+
+
+def media_in(value: str) -> str | None:
+    """Our format for a media type or a file type: plain, an IANA or EU URI, or a family (image/…, video/…)."""
+    key = value.strip().lower()
+    for prefix in (IANA.lower(), EU_FILE_TYPE.lower()):
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+    if key in MEDIA_IN:
+        return MEDIA_IN[key]
+    family = key.split("/", 1)[0]
+    return {"image": c.ResourceFormat.IMAGE, "video": c.ResourceFormat.MEDIA, "audio": c.ResourceFormat.MEDIA}.get(
+        family
+    )
+
+
+# Our fields with no DCAT counterpart travel as govcio-prefixed properties (the same names in both formats).
+EXTENSIONS = {
+    "kind": "govcio:catalogKind",
+    "classification": "govcio:classification",
+    "sharing_type": "govcio:sharingType",
+    "sharing_conditions": "govcio:sharingConditions",
+    "sharing_method": "govcio:sharingMethod",
+    "data_class": "govcio:dataClass",
+    "items": "govcio:dataItems",
+    "system": "govcio:holdingSystem",
+    "related_codes": "govcio:relatedCodes",
+}
+EXTENSION_CHOICES = {
+    "kind": c.CatalogKind,
+    "sharing_type": c.SharingType,
+    "sharing_method": c.SharingMethod,
+    "data_class": c.DataClass,
+}
+
+# Properties understood but with no field of ours: reported as "not used", not as unknown.
+IGNORED_AP_DCT = "modified language spatial temporal license rights conformsTo source type creator hasVersion subject"
+IGNORED_AP_DCAT = "keyword theme contactPoint landingPage version qualifiedRelation"
+IGNORED_AP = {DCT + name for name in IGNORED_AP_DCT.split()} | {DCAT + name for name in IGNORED_AP_DCAT.split()}
+IGNORED_US = {
+    *("keyword", "modified", "contactPoint", "bureauCode", "programCode", "license", "rights", "spatial"),
+    *("temporal", "theme", "landingPage", "language", "references", "systemOfRecords", "primaryITInvestmentUII"),
+    *("isPartOf", "describedBy", "describedByType", "conformsTo", "dataQuality", "@type", "@id"),
+}
+
+
+# Reading the files: each dataset's properties, named as the file names them, become one ``Raw`` ----------------------
+@dataclass
+class Raw:
+    """One dataset's values as the file states them, before mapping."""
+
+    identifier: str = ""
+    title: str = ""
+    description: str = ""
+    publisher: str = ""
+    issued: str = ""
+    frequency: str = ""
+    access: str = ""
+    media: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    ext: dict = field(default_factory=dict)  # our field name → value, from the govcio properties
+    items: list = field(default_factory=list)  # [(name, type)]
+    system: str = ""
+    unknown: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+
+def _text(value) -> str:
+    """A literal as text: plain, a value object, or the Chinese one among language-tagged alternatives."""
+    if isinstance(value, list):
+        tagged = [v for v in value if isinstance(v, dict) and str(v.get("@language", "")).lower().startswith("zh")]
+        return _text((tagged or value)[0]) if value else ""
+    if isinstance(value, dict):
+        return _text(value.get("@value", value.get("@id", "")))
+    return "" if value is None or isinstance(value, bool) else str(value)
+
+
+# DCAT-US data.json: plain keys, extensions as "govcio:…" keys.
+US_MAPPED = {
+    "identifier",
+    "title",
+    "description",
+    "publisher",
+    "issued",
+    "accrualPeriodicity",
+    "accessLevel",
+    "distribution",
+}
+
+
+def datajson_datasets(doc: dict) -> list[Raw]:
+    return [_raw_us(obj) for obj in doc["dataset"] if isinstance(obj, dict)]
+
+
+def _raw_us(obj: dict) -> Raw:
+    publisher = obj.get("publisher") if isinstance(obj.get("publisher"), dict) else {}
+    raw = Raw(
+        identifier=_text(obj.get("identifier")),
+        title=_text(obj.get("title")),
+        description=_text(obj.get("description")),
+        publisher=" ".join(x for x in (_text(publisher.get("name")), _text(publisher.get("govcio:code"))) if x),
+        issued=_text(obj.get("issued")),
+        frequency=_text(obj.get("accrualPeriodicity")),
+        access=_text(obj.get("accessLevel")),
+    )
+    for dist in obj.get("distribution") or []:
+        if isinstance(dist, dict):
+            raw.media += [_text(dist[key]) for key in ("mediaType", "format") if dist.get(key)]
+    _extensions(raw, lambda key: obj.get(key), item=("name", "type"), system=("code",))
+    raw.related = [_text(x) for x in _list(obj.get("govcio:relatedCodes"))]
+    for key in obj:
+        if key in US_MAPPED or key in EXTENSIONS.values():
+            continue
+        (raw.ignored if key in IGNORED_US else raw.unknown).append(key)
+    return raw
+
+
+def _list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, dict) and "@list" in value:
+        return _list(value["@list"])
+    return value if isinstance(value, list) else [value]
+
+
+def _extensions(raw: Raw, get, *, item: tuple[str, str], system: tuple[str]) -> None:
+    for name, key in EXTENSIONS.items():
+        if name not in ("items", "system", "related_codes", "classification"):
+            value = _text(get(key))
+            if value:
+                raw.ext[name] = value
+    for entry in _list(get(EXTENSIONS["items"])):
+        if isinstance(entry, dict):
+            raw.items.append((_text(entry.get(item[0])), _text(entry.get(item[1]))))
+    holder = get(EXTENSIONS["system"])
+    raw.system = _text(holder.get(system[0]) if isinstance(holder, dict) else holder).strip()
+
+
+# DCAT-AP JSON-LD: keys are expanded to IRIs through the document's own @context (prefixes and term definitions;
+# remote contexts are never fetched) and the usual prefixes, so "dct:title", "dcterms:title", a full IRI or a term
+# the context defines all read the same. This is the part of JSON-LD expansion a catalog needs, not all of it.
+AP_MAPPED_DCT = "identifier title description publisher issued accrualPeriodicity accessRights relation"
+AP_MAPPED = {DCT + name for name in AP_MAPPED_DCT.split()} | {DCAT + "distribution"}
+
+
+class Expander:
+    def __init__(self, context):
+        self.prefixes = dict(PREFIXES)
+        self.terms: dict[str, str] = {}
+        self.vocab = ""
+        self.load(context)
+
+    def load(self, context) -> None:
+        for part in context if isinstance(context, list) else [context]:
+            if not isinstance(part, dict):
+                continue  # a remote context (a URL) is not fetched
+            for key, value in part.items():
+                if key == "@vocab" and isinstance(value, str):
+                    self.vocab = value
+                elif key.startswith("@"):
+                    continue
+                elif isinstance(value, str):
+                    if ":" not in key and value.endswith(("#", "/")):
+                        self.prefixes[key] = value
+                    self.terms[key] = value
+                elif isinstance(value, dict) and isinstance(value.get("@id"), str):
+                    self.terms[key] = value["@id"]
+
+    def iri(self, key: str) -> str | None:
+        if key.startswith("@"):
+            return key
+        if key in self.terms:
+            key = self.terms[key]
+        prefix, colon, rest = key.partition(":")
+        if colon and prefix in self.prefixes:
+            return self.prefixes[prefix] + rest
+        if colon:
+            return key  # an absolute IRI (http:…, urn:…)
+        return self.vocab + key if self.vocab else None
+
+    def node(self, obj: dict) -> dict:
+        """{IRI: [values]}, with "@type" as IRIs and keys that expand to nothing under "?"."""
+        if "@context" in obj:
+            self.load(obj["@context"])
+        out: dict = {"?": []}
+        for key, value in obj.items():
+            if key == "@context":
+                continue
+            iri = self.iri(key)
+            if iri is None:
+                out["?"].append(key)
+            elif iri == "@type":
+                out["@type"] = [self.iri(t) or t for t in _list(value) if isinstance(t, str)]
+            else:
+                out[iri] = [self.value(v) for v in _list(value)]
+        return out
+
+    def value(self, value):
+        if isinstance(value, dict):
+            if "@value" in value:
+                return value
+            if set(value) == {"@id"}:
+                return {"@id": self.iri(value["@id"]) or value["@id"]}
+            return self.node(value)
+        return value
+
+
+def _walk(value) -> Iterator[dict]:
+    if isinstance(value, list):
+        for v in value:
+            yield from _walk(v)
+    elif isinstance(value, dict) and "@value" not in value:
+        yield value
+        for key, v in value.items():
+            if key not in ("@type", "?"):
+                yield from _walk(v)
+
+
+def jsonld_datasets(doc) -> list[Raw]:
+    expander = Expander(doc.get("@context") if isinstance(doc, dict) else None)
+    roots = [
+        expander.node(x) for x in _list(doc.get("@graph", doc) if isinstance(doc, dict) else doc) if isinstance(x, dict)
+    ]
+    return [_raw_ap(n) for n in _walk(roots) if DCAT + "Dataset" in n.get("@type", [])]
+
+
+def _first(node: dict, iri: str):
+    values = node.get(iri) or []
+    return values if len(values) > 1 else (values[0] if values else None)
+
+
+def _raw_ap(node: dict) -> Raw:
+    publisher = _first(node, DCT + "publisher")
+    publisher = publisher if isinstance(publisher, dict) else {}
+    raw = Raw(
+        identifier=_text(_first(node, DCT + "identifier")),
+        title=_text(_first(node, DCT + "title")),
+        description=_text(_first(node, DCT + "description")),
+        publisher=" ".join(
+            x for x in (_text(_first(publisher, FOAF + "name")), _text(_first(publisher, DCT + "identifier"))) if x
+        ),
+        issued=_text(_first(node, DCT + "issued")),
+        frequency=_text(_first(node, DCT + "accrualPeriodicity")),
+        access=_text(_first(node, DCT + "accessRights")),
+    )
+    for dist in node.get(DCAT + "distribution") or []:
+        if isinstance(dist, dict):
+            raw.media += [_text(v) for key in (DCAT + "mediaType", DCT + "format") for v in dist.get(key) or []]
+    for rel in node.get(DCT + "relation") or []:
+        code = (
+            _text(_first(rel, DCT + "identifier"))
+            if isinstance(rel, dict) and DCT + "identifier" in rel
+            else _text(rel)
+        )
+        raw.related.append(code.removeprefix(URN_RESOURCE))
+
+    def get(key):
+        values = node.get(GOVCIO + key.split(":", 1)[1])
+        if key == EXTENSIONS["items"]:
+            return [v for x in values or [] for v in _list(x)]
+        return _first(node, GOVCIO + key.split(":", 1)[1]) if values else None
+
+    _extensions(raw, get, item=(GOVCIO + "name", GOVCIO + "dataType"), system=(DCT + "identifier",))
+    raw.unknown = list(node.get("?", []))
+    extension_iris = {GOVCIO + key.split(":", 1)[1] for key in EXTENSIONS.values()}
+    for iri in node:
+        if iri.startswith(("@", "?")) or iri in AP_MAPPED or iri in extension_iris:
+            continue
+        (raw.ignored if iri in IGNORED_AP else raw.unknown).append(_short(iri))
+    return raw
+
+
+def _short(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri

@@ -1,0 +1,169 @@
+"""Catalog exchange pages: export the data resource catalog as DCAT-AP JSON-LD or DCAT-US data.json, and import
+either with a mapping report per dataset before anything is saved (upload → report → commit all or nothing)."""
+
+import secrets
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from core.io.export import content_disposition
+from core.models import Unit
+from core.views.generic import GateMixin, deny
+from core.views.imports import staging_dir
+from core.widgets import use_autocomplete
+from inventory import dcat
+from inventory.forms import units_for
+from inventory.models import DataResource
+
+FORMAT_CHOICES = [(key, label) for key, (label, _type, _name) in dcat.FORMATS.items()]
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"), choices=FORMAT_CHOICES, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Catalog file"), widget=forms.ClearableFileInput(attrs={"class": "form-control"})
+    )
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Provider"),
+        queryset=Unit.objects.none(),
+        help_text=gettext_lazy("The datasets become this unit's resources, whatever publisher the file names."),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Where the user may both add and import resources; anything else is "not one of the available choices".
+        importable = units_for(user, DataResource, "import").values("pk")
+        self.fields["unit"].queryset = units_for(user, DataResource, "add").filter(pk__in=importable)
+        use_autocomplete(self.fields["unit"])
+
+
+class DcatExportView(GateMixin, View):
+    model = DataResource
+    template_name = "inventory/dcat_export.html"
+
+    def get(self, request):
+        self.require("export")
+        unit = self.chosen_unit()
+        form = ExportForm(request.GET if "format" in request.GET else None)
+        if form.is_bound and form.is_valid():
+            return self.download(form.cleaned_data["format"], unit)
+        context = {
+            **self.common_context(),
+            "form": form,
+            "unit": unit,
+            "count": dcat.export_queryset(request.user, unit).count(),
+            "list_url": self.url("list"),
+        }
+        return render(request, self.template_name, context)
+
+    def chosen_unit(self):
+        """``?unit=`` narrows the export to a subtree; a unit the user cannot see is 404, as everywhere."""
+        pk = self.request.GET.get("unit")
+        if not pk:
+            return None
+        try:
+            return Unit.objects.restrict(self.request.user, "view").get(pk=pk)
+        except (Unit.DoesNotExist, ValueError):
+            raise deny(self.request, Unit, object_id=pk, reason="scope") from None
+
+    def download(self, fmt: str, unit):
+        resources = dcat.export_queryset(self.request.user, unit)
+        name, content_type, filename = dcat.FORMATS[fmt]
+        title = _("Government information resource catalog")
+        if unit is not None:
+            title = f"{title} · {unit.name}"
+        dcat.record_export(actor=self.request.user, fmt=fmt, unit=unit, rows=resources.count())
+        chunks = (
+            piece.encode("utf-8")
+            for piece in dcat.stream(fmt, resources, user=self.request.user, title=title, publisher=unit)
+        )
+        response = StreamingHttpResponse(chunks, content_type=content_type)
+        prefix = unit.code if unit is not None else "catalog"
+        response["Content-Disposition"] = content_disposition(f"{prefix}-{filename}")
+        return response
+
+
+class DcatImportView(GateMixin, View):
+    model = DataResource
+    template_name = "inventory/dcat_import.html"
+
+    def get(self, request):
+        self.require("import")
+        self.require("add")
+        return self.page(ImportForm(user=request.user))
+
+    def page(self, form, status=200, **extra):
+        context = {**self.common_context(), "form": form, "list_url": self.url("list"), **extra}
+        return render(self.request, self.template_name, context, status=status)
+
+    def post(self, request):
+        self.require("import")
+        self.require("add")
+        if request.POST.get("token"):
+            return self.confirm(request.POST["token"])
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        if not form.is_valid():
+            return self.page(form, status=400)
+        upload, unit = form.cleaned_data["file"], form.cleaned_data["unit"]
+        try:
+            plan = dcat.parse(upload, user=request.user)
+        except dcat.DcatError as exc:
+            return self.page(form, status=400, file_error=str(exc), filename=upload.name)
+        if not plan.ok:
+            return self.page(form, status=400, plan=plan, filename=upload.name, unit=unit)
+        token = secrets.token_hex(16)
+        upload.seek(0)
+        with open(self.staged(token), "wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        request.session[f"dcat:{token}"] = {"name": upload.name, "unit": unit.pk}
+        return self.page(form, plan=plan, filename=upload.name, unit=unit, token=token)
+
+    def staged(self, token: str) -> Path:
+        return staging_dir() / f"{self.request.user.pk}-{token}.dcat.json"
+
+    def confirm(self, token: str):
+        staged = self.request.session.pop(f"dcat:{token}", None)
+        if staged is None or not token.isalnum():
+            raise Http404
+        form = ImportForm(user=self.request.user)
+        unit = form.fields["unit"].queryset.filter(pk=staged["unit"]).first()
+        path_ = self.staged(token)
+        try:
+            if unit is None:  # the user lost the unit since the preview
+                raise deny(self.request, Unit, object_id=staged["unit"], reason="scope")
+            with open(path_, "rb") as handle:
+                plan = dcat.parse(handle, user=self.request.user)
+            created = dcat.catalog_import(actor=self.request.user, unit=unit, plan=plan)
+        except FileNotFoundError:
+            raise Http404 from None
+        except dcat.DcatError as exc:
+            return self.page(form, status=400, file_error=str(exc), filename=staged["name"])
+        except ValidationError as exc:
+            extra = {"plan": plan} if not plan.ok else {}
+            return self.page(form, status=400, file_error=" ".join(exc.messages), filename=staged["name"], **extra)
+        finally:
+            path_.unlink(missing_ok=True)
+        message = _("Imported {count} data resources from “{name}” into {unit}.")
+        messages.success(self.request, message.format(count=len(created), name=staged["name"], unit=unit))
+        return HttpResponseRedirect(reverse("inventory:dataresource_list"))
+
+
+urlpatterns = [
+    path("catalog/dcat/export/", DcatExportView.as_view(), name="dcat_export"),
+    path("catalog/dcat/import/", DcatImportView.as_view(), name="dcat_import"),
+]
