@@ -137,11 +137,15 @@ TOKENS = TokenCache()
 
 @lru_cache(maxsize=20_000)
 def prefixes_for(unit_name: str, unit_short: str, governments: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
-    """Names to strip from the front of a system's text: its department's and its governments', longest first."""
-    names = {clean(unit_name), clean(unit_short)}
+    """Names to strip from the front of a system's text: its governments' (longest first).
+
+    Only governments, not the owning department: "北源县财政局门户网站" and "北源县司法局门户网站" are two
+    departments' own sites, not one system built twice, while "北源县不动产登记系统" and "南河县不动产登记系统"
+    are the same system built in two counties."""
+    names: set[str] = set()
     for gov_name, gov_short in governments:
         names |= {clean(gov_name), clean(gov_short), clean(base_name(gov_name))}
-    # "北源县财政局" also goes by "财政局", a township "北源县城关镇" by "城关镇" and "城关".
+    # A township "甲县城关镇" also goes by "城关镇" and "城关".
     for gov in [clean(gov_name) for gov_name, _short in governments]:
         for name in list(names):
             if name.startswith(gov) and len(name) > len(gov):

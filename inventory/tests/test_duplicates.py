@@ -59,12 +59,12 @@ def make_resource(system, name, items=()) -> DataResource:
 
 
 class NormaliseTests(TestCase):
-    def test_government_and_department_names_are_stripped(self):
+    def test_government_names_are_stripped_department_names_kept(self):
         prefixes = prefixes_for("北源县自然资源局", "", (("北源县", ""),))
         self.assertEqual(normalise("北源县不动产登记系统", prefixes, ("系统",)), "不动产登记")
         self.assertEqual(normalise("北源不动产登记系统", prefixes, ("系统",)), "不动产登记")
-        self.assertEqual(normalise("北源县自然资源局不动产登记系统", prefixes, ("系统",)), "不动产登记")
-        self.assertEqual(normalise("自然资源局不动产登记系统", prefixes, ("系统",)), "不动产登记")
+        # two departments' own portals are not one system built twice
+        self.assertEqual(normalise("北源县财政局门户网站", prefixes, ("系统",)), "财政局门户网站")
 
     def test_township_names_lose_their_county(self):
         prefixes = prefixes_for("甲县城关镇党政办", "", (("甲县城关镇", ""), ("甲县", "")))

@@ -7,7 +7,7 @@ from accounts.models import User
 from core.models import Unit
 from core.testing import PASSWORD, build_tree, make_user
 
-from .conftest import ARTIFACTS, shot
+from .fixtures import ARTIFACTS, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

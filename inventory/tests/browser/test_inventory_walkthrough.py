@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from core.testing import build_tree, make_unit, make_user
-from core.tests.browser.conftest import ARTIFACTS, shot
+from core.tests.browser.fixtures import ARTIFACTS, shot
 from core.tests.browser.test_walkthrough import login
 from inventory.models import DataItem, DataResource, Link, System
 from inventory.schemas import system_schema
