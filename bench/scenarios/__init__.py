@@ -1,12 +1,18 @@
 """Scenarios by name, in the order they run. Each is ``scenario(ctx) -> list[Result]``."""
 
 from bench.scenarios import core as _core
+from bench.scenarios import inventory as _inventory
 
 SCENARIOS = {
     "list": _core.unit_list,
     "detail": _core.unit_detail,
+    "system_list": _inventory.system_list,
+    "system_detail": _inventory.system_detail,
     "search": _core.search,
+    "impact": _inventory.impact,
     "home": _core.home,
+    "overview": _inventory.overview,
+    "import_export": _inventory.import_export,
     "export": _core.export,
     "audit_verify": _core.audit_verify,
     "load": _core.load,
