@@ -1,9 +1,6 @@
 """Tables of the inventory's list pages; the export of a list uses the same columns."""
 
-import functools
-
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.tables import Column, Table
@@ -26,29 +23,12 @@ SHARING_COLORS = {
 DATA_CLASS_COLORS = {c.DataClass.CORE: "red", c.DataClass.IMPORTANT: "orange", c.DataClass.GENERAL: "secondary"}
 
 
-@functools.lru_cache(maxsize=64)
-def _labels(choices, language: str) -> dict:
-    return {code: str(label) for code, label in choices.choices}
+class BadgeColumn(Column):
+    """A choice shown as a coloured badge on the page and as its label in the export (labels come translated once
+    per language from core.tables)."""
 
-
-class ChoiceColumn(Column):
-    """A choice shown by its label, translated once per language. Django's get_FOO_display hashes and translates
-    every label of the field on each call, which was most of the time of exporting 25,000 resources."""
-
-    def __init__(self, name, header, choices, **kwargs):
+    def __init__(self, name, header, colors, **kwargs):
         super().__init__(name, header, **kwargs)
-        self.choices = choices
-
-    def value(self, obj):
-        code = getattr(obj, self.name)
-        return _labels(self.choices, get_language()).get(code, code) if code else None
-
-
-class BadgeColumn(ChoiceColumn):
-    """A choice shown as a coloured badge on the page and as its label in the export."""
-
-    def __init__(self, name, header, choices, colors, **kwargs):
-        super().__init__(name, header, choices, **kwargs)
         self.colors = colors
 
     def html(self, obj):
@@ -87,8 +67,8 @@ class SystemTable(InventoryTable):
         Column("name", _("Name"), sort="name", link=True),
         NowrapColumn("code", _("Code"), sort="code"),
         Column("owner_unit", _("Owning department"), accessor="owner_unit.name", sort="owner_unit__path"),
-        BadgeColumn("status", _("Status"), c.SystemStatus, STATUS_COLORS, sort="status"),
-        ChoiceColumn("hosting", _("Hosting"), c.Hosting, sort="hosting"),
+        BadgeColumn("status", _("Status"), STATUS_COLORS, sort="status"),
+        Column("hosting", _("Hosting"), sort="hosting"),
         NowrapColumn("last_active_date", _("Last active"), sort="last_active_date"),
         Column("annual_om_cost", _("Annual O&M cost (10k yuan)"), sort="annual_om_cost"),
         Column("mlps_level", _("MLPS level"), sort="mlps_level"),
@@ -105,7 +85,7 @@ class ServiceItemTable(InventoryTable):
         Column("name", _("Name"), sort="name", link=True),
         NowrapColumn("code", _("Code"), sort="code"),
         Column("unit", _("Department"), accessor="unit.name", sort="unit__path"),
-        ChoiceColumn("channel", _("Channel"), c.Channel, sort="channel"),
+        Column("channel", _("Channel"), sort="channel"),
         Column("systems", _("Delivering systems"), accessor=system_names),
     ]
 
@@ -116,10 +96,10 @@ class DataResourceTable(InventoryTable):
         Column("name", _("Name"), sort="name", link=True),
         NowrapColumn("code", _("Code"), sort="code"),
         Column("provider", _("Provider"), accessor="provider.name", sort="provider__path"),
-        ChoiceColumn("kind", _("Catalog kind"), c.CatalogKind, sort="kind"),
-        BadgeColumn("sharing_type", _("Sharing type"), c.SharingType, SHARING_COLORS, sort="sharing_type"),
-        ChoiceColumn("open_attribute", _("Open attribute"), c.OpenAttribute, sort="open_attribute"),
-        ChoiceColumn("update_cycle", _("Update cycle"), c.UpdateCycle, sort="update_cycle"),
+        Column("kind", _("Catalog kind"), sort="kind"),
+        BadgeColumn("sharing_type", _("Sharing type"), SHARING_COLORS, sort="sharing_type"),
+        Column("open_attribute", _("Open attribute"), sort="open_attribute"),
+        Column("update_cycle", _("Update cycle"), sort="update_cycle"),
         Column("system", _("Holding system"), accessor="system.name", sort="system__name"),
         AnnotationColumn("item_count", _("Items"), sort="item_count"),
     ]
@@ -132,8 +112,8 @@ class LinkTable(InventoryTable):
         Column(
             "from_unit", _("Department"), accessor="from_system.owner_unit.name", sort="from_system__owner_unit__path"
         ),
-        ChoiceColumn("direction", _("Direction"), c.LinkDirection, sort="direction"),
-        ChoiceColumn("method", _("Method"), c.LinkMethod, sort="method"),
-        ChoiceColumn("frequency", _("Frequency"), c.LinkFrequency, sort="frequency"),
+        Column("direction", _("Direction"), sort="direction"),
+        Column("method", _("Method"), sort="method"),
+        Column("frequency", _("Frequency"), sort="frequency"),
         AnnotationColumn("resource_count", _("Resources carried"), sort="resource_count"),
     ]
