@@ -18,21 +18,23 @@ most of a province within five hops, so nothing may cost a query — or even a P
   a few queries and checked on every call by the maximum ids (index lookups: inserts show at once) and every
   ``GOVCIO_IMPACT_RECHECK_SECONDS`` (default 10) by count and sum of versions (full scans: updates and deletes show
   within that time);
-- the walk is level by level with set unions done in C, and the scope count is one set intersection with the
-  systems of the units the user may see (cached per set of grants);
+- the walk is level by level over CSR arrays (numpy): each level's neighbours are gathered in one vectorised step
+  and deduplicated against a per-node level array, and the scope count is a boolean mask of the systems of the
+  units the user may see (cached per set of grants) — no Python step per reached node (≈ 4 ms for a hub reaching
+  93k systems);
 - only the nearest ``limit`` systems in scope are named, in one gated query, and the service items and resources
   listed are those of the named systems. The totals of systems are exact; the page says when a list is cut short,
   and the export runs with a limit large enough for everything.
 """
 
 import functools
-import heapq
 import json
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Sum
@@ -73,17 +75,31 @@ class ImpactGraph:
     up_links: list[tuple]  # the link ids of ``up[n]``, position for position: the links that deliver data to ``n``
     owner: dict[int, int]  # system id → owning unit id, every system
     paths: dict[int, str]  # unit id → materialised path
-    scopes: dict = field(default_factory=dict)  # grants → frozenset of in-scope nodes
+    csr: dict = field(default_factory=dict)  # direction → (offsets, neighbours): ``down``/``up`` as numpy arrays
+    id_array: np.ndarray | None = None  # ``ids`` as a numpy array, for picking the nearest systems by id
+    scopes: dict = field(default_factory=dict)  # grants → boolean mask of in-scope nodes
     walks: OrderedDict = field(default_factory=OrderedDict)  # the last few large walks
 
-    def inside(self, user) -> frozenset:
-        """The nodes the user may view (System view grants), cached per distinct set of grants."""
+    def __post_init__(self):
+        for direction, lists in ((DOWN, self.down), (UP, self.up)):
+            sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+            offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+            np.cumsum(sizes, out=offsets[1:])
+            neighbours = np.fromiter(
+                (n for row in lists for n in row), dtype=np.int32, count=int(offsets[-1]) if len(lists) else 0
+            )
+            self.csr[direction] = (offsets, neighbours)
+        self.id_array = np.asarray(self.ids, dtype=np.int64)
+
+    def inside(self, user) -> np.ndarray:
+        """A boolean mask of the nodes the user may view (System view grants), cached per distinct set of grants."""
         key = tuple(sorted(gate.unit_paths(user, System, "view")))
         found = self.scopes.get(key)
         if found is None:
             units = self.allowed_units(user)
             node = self.node
-            found = frozenset(node[pk] for pk, unit in self.owner.items() if unit in units and pk in node)
+            found = np.zeros(len(self.ids), dtype=bool)
+            found[[node[pk] for pk, unit in self.owner.items() if unit in units and pk in node]] = True
             if len(self.scopes) >= SCOPE_CACHE:
                 self.scopes.clear()
             self.scopes[key] = found
@@ -176,17 +192,29 @@ def forget_graph() -> None:
 # The walk --------------------------------------------------------------------------------------------------------
 @dataclass
 class Walk:
-    """``levels[i]`` holds the nodes first reached at depth ``base + i``; ``loose`` the starts without links."""
+    """``levels[i]`` holds the nodes first reached at depth ``base + i`` (sorted numpy arrays); ``level_of[n]`` is
+    that ``i`` for every node, -1 when not reached; ``loose`` the starts without links."""
 
-    levels: list[set]
+    levels: list[np.ndarray]
     base: int
     loose: set[int]
+    level_of: np.ndarray
 
     def depth_of(self, node: int) -> int | None:
-        for i, level in enumerate(self.levels):
-            if node in level:
-                return self.base + i
-        return None
+        i = int(self.level_of[node])
+        return None if i < 0 else self.base + i
+
+
+def neighbours(offsets: np.ndarray, targets: np.ndarray, frontier: np.ndarray) -> np.ndarray:
+    """Every neighbour of the ``frontier`` nodes in a CSR adjacency, in one vectorised gather."""
+    starts, ends = offsets[frontier], offsets[frontier + 1]
+    sizes = ends - starts
+    total = int(sizes.sum())
+    if not total:
+        return targets[:0]
+    # positions: starts[k] + 0 … sizes[k]-1 for each frontier node k, laid end to end
+    shift = np.repeat(starts - np.cumsum(sizes) + sizes, sizes)
+    return targets[shift + np.arange(total, dtype=np.int64)]
 
 
 def walk(graph: ImpactGraph, starts, direction: str, limit: int, base: int = 0) -> Walk:
@@ -194,20 +222,23 @@ def walk(graph: ImpactGraph, starts, direction: str, limit: int, base: int = 0) 
     found = graph.walks.get(key)
     if found is not None:
         return found
-    adjacency = graph.down if direction == DOWN else graph.up
-    first = {graph.node[pk] for pk in starts if pk in graph.node}
+    offsets, targets = graph.csr[DOWN if direction == DOWN else UP]
+    level_of = np.full(len(graph.ids), -1, dtype=np.int16)
+    first = np.unique(np.asarray([graph.node[pk] for pk in starts if pk in graph.node], dtype=np.int32))
     loose = {pk for pk in starts if pk not in graph.node}
-    levels, seen, frontier = [first], set(first), first
-    for _depth in range(base, limit):
-        reached = set().union(*map(adjacency.__getitem__, frontier))  # in C: no Python step per node
-        reached -= seen
-        if not reached:
+    level_of[first] = 0
+    levels, frontier, seen = [first], first, len(first)
+    for index in range(1, limit - base + 1):
+        reached = neighbours(offsets, targets, frontier)
+        reached = reached[level_of[reached] < 0]  # no Python step per node
+        if not len(reached):
             break
-        seen |= reached
+        level_of[reached] = index
+        reached = np.flatnonzero(level_of == index).astype(np.int32)  # unique and sorted, in one linear pass
         levels.append(reached)
-        frontier = reached
-    result = Walk(levels, base, loose)
-    if len(seen) >= WALK_CACHE_MIN:
+        frontier, seen = reached, seen + len(reached)
+    result = Walk(levels, base, loose, level_of)
+    if seen >= WALK_CACHE_MIN:
         with _lock:
             graph.walks[key] = result
             if len(graph.walks) > WALK_CACHE:
@@ -306,6 +337,13 @@ def id_set(ids) -> list[int] | RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
 
 
+def nearest(graph: ImpactGraph, level: np.ndarray, count: int) -> list[int]:
+    """The ``count`` nodes of ``level`` with the smallest system ids, in id order, as Python ints."""
+    if len(level) > count:
+        level = level[np.argpartition(graph.id_array[level], count - 1)[:count]]
+    return level[np.argsort(graph.id_array[level], kind="stable")].tolist()
+
+
 def _side(user, graph: ImpactGraph, walk_: Walk, direction: str, limit: int, start: Node) -> Side:
     """Count the reached systems, name the nearest ``limit`` in scope (one gated query) and say how each was
     reached."""
@@ -315,7 +353,7 @@ def _side(user, graph: ImpactGraph, walk_: Walk, direction: str, limit: int, sta
     loose = walk_.loose - {start.id} if start.kind == SYSTEM else walk_.loose
     allowed = graph.allowed_units(user) if loose else set()
     loose_inside = sorted(pk for pk in loose if graph.owner.get(pk) in allowed)
-    inside_levels = [level & inside for level in reached]
+    inside_levels = [level[inside[level]] for level in reached]
     side = Side(direction, total=sum(map(len, reached)) + len(loose))
     side.outside = side.total - sum(map(len, inside_levels)) - len(loose_inside)
     chosen: list[tuple[int, int, int | None]] = [(pk, first_depth, None) for pk in loose_inside][:limit]
@@ -323,8 +361,7 @@ def _side(user, graph: ImpactGraph, walk_: Walk, direction: str, limit: int, sta
     for offset, level in enumerate(inside_levels):
         if len(chosen) >= limit:
             break
-        names = heapq.nsmallest(limit - len(chosen), ((ids[n], n) for n in level))
-        chosen.extend((pk, first_depth + offset, n) for pk, n in names)
+        chosen.extend((ids[n], first_depth + offset, n) for n in nearest(graph, level, limit - len(chosen)))
     rows = System.objects.restrict(user, "view").order_by().filter(pk__in=id_set(pk for pk, _d, _n in chosen))
     found = {
         pk: (name, code, unit) for pk, name, code, unit in rows.values_list("pk", "name", "code", "owner_unit__name")
@@ -338,8 +375,8 @@ def _side(user, graph: ImpactGraph, walk_: Walk, direction: str, limit: int, sta
         if d == first_depth:
             via_key, via = start.key, start.name
         elif n is not None:
-            before = walk_.levels[d - walk_.base - 1]
-            named = sorted(ids[p] for p in parents[n] if p in before and p in listed)
+            before = d - walk_.base - 1
+            named = sorted(ids[p] for p in parents[n] if walk_.level_of[p] == before and p in listed)
             if named:
                 via_key, via = f"s{named[0]}", found[named[0]][0]
         name, code, unit = found[pk]
