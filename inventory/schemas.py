@@ -114,13 +114,13 @@ system_schema = Schema(
         ),
         column(System, "responsible_person", _("Responsible person"), example="王建国"),
         column(System, "purpose", _("Purpose"), example="医保费用即时结算"),
-        column(System, "user_scope", _("Users"), example="The public"),
+        column(System, "user_scope", _("Users"), example=c.UserScope.PUBLIC.label),
         column(System, "user_count", _("Number of users"), example=3200),
-        column(System, "status", _("Status"), example="Running"),
+        column(System, "status", _("Status"), example=c.SystemStatus.RUNNING.label),
         column(System, "go_live_date", _("Go-live date"), example="2021-06-30"),
         column(System, "last_active_date", _("Last active"), example="2026-03-01"),
-        column(System, "hosting", _("Hosting"), example="Government cloud"),
-        column(System, "network", _("Network"), example="E-government extranet"),
+        column(System, "hosting", _("Hosting"), example=c.Hosting.GOV_CLOUD.label),
+        column(System, "network", _("Network"), example=c.Network.EGOV_EXTRANET.label),
         *[
             col
             for part, label, example in (
@@ -152,7 +152,7 @@ system_schema = Schema(
             parser=parsers.regex(r"^https?://\S{1,190}$", _("Enter a web address starting with http:// or https://.")),
             example="https://yb.example.gov.cn",
         ),
-        column(System, "data_class", _("Data classification"), example="Important data"),
+        column(System, "data_class", _("Data classification"), example=c.DataClass.IMPORTANT.label),
     ],
 )
 
@@ -163,7 +163,7 @@ serviceitem_schema = Schema(
         Column("name", _("Item name"), parser=parsers.text(200), required=True, example="城乡居民医保参保登记"),
         Column("code", _("Item code"), parser=parsers.text(60), required=True, unique=True, example="330122-YB-001"),
         ForeignKey("unit", _("Department code"), "core.Unit", required=True, example="330122-YBJ", help=MANAGED_UNIT),
-        column(ServiceItem, "channel", _("Channel"), example="Online (web)"),
+        column(ServiceItem, "channel", _("Channel"), example=c.Channel.ONLINE.label),
         Column(
             "systems",
             _("Delivering system codes"),
@@ -200,7 +200,7 @@ dataresource_schema = CatalogSchema(
             "kind",
             _("Catalog kind"),
             required=True,
-            example="Departmental",
+            example=c.CatalogKind.DEPARTMENTAL.label,
             help=_("Basic, thematic or departmental: the first digit of the code (类) follows from it."),
         ),
         Column(
@@ -215,12 +215,12 @@ dataresource_schema = CatalogSchema(
         Column("name", _("Resource name"), parser=parsers.text(200), required=True, example="城乡居民参保信息"),
         ForeignKey("provider", _("Provider code"), "core.Unit", required=True, example="330122-YBJ", help=MANAGED_UNIT),
         column(DataResource, "abstract", _("Abstract"), example="全县城乡居民医保参保人员基本信息"),
-        column(DataResource, "format", _("Format"), example="Database"),
+        column(DataResource, "format", _("Format"), example=c.ResourceFormat.DATABASE.label),
         column(
             DataResource,
             "sharing_type",
             _("Sharing type"),
-            example="Shared conditionally",
+            example=c.SharingType.CONDITIONAL.label,
             help=_("Basic resources are shared unconditionally."),
         ),
         column(
@@ -230,13 +230,13 @@ dataresource_schema = CatalogSchema(
             example="仅用于医保待遇核验",
             help=_("The conditions of conditional sharing, or the legal basis for not sharing."),
         ),
-        column(DataResource, "sharing_method", _("Sharing method"), example="Sharing platform"),
-        column(DataResource, "open_attribute", _("Open attribute"), example="Not open"),
-        column(DataResource, "update_cycle", _("Update cycle"), example="Daily"),
+        column(DataResource, "sharing_method", _("Sharing method"), example=c.SharingMethod.PLATFORM.label),
+        column(DataResource, "open_attribute", _("Open attribute"), example=c.OpenAttribute.NOT_OPEN.label),
+        column(DataResource, "update_cycle", _("Update cycle"), example=c.UpdateCycle.DAILY.label),
         column(DataResource, "publication_date", _("Publication date"), example="2025-09-01"),
         column(DataResource, "related_codes", _("Related resource codes"), example="101001/000003"),
         ForeignKey("system", _("Holding system code"), "inventory.System", example="YB-JS-01"),
-        column(DataResource, "data_class", _("Data classification"), example="Important data"),
+        column(DataResource, "data_class", _("Data classification"), example=c.DataClass.IMPORTANT.label),
         Column(
             "items",
             _("Items"),
@@ -274,9 +274,9 @@ link_schema = LinkSchema(
             example="301001/000001",
             help=_("Codes of the data resources the link carries, separated by commas."),
         ),
-        column(Link, "direction", _("Direction"), example="One way"),
-        column(Link, "method", _("Method"), example="API"),
-        column(Link, "frequency", _("Frequency"), example="Daily"),
+        column(Link, "direction", _("Direction"), example=c.LinkDirection.ONE_WAY.label),
+        column(Link, "method", _("Method"), example=c.LinkMethod.API.label),
+        column(Link, "frequency", _("Frequency"), example=c.LinkFrequency.DAILY.label),
         column(Link, "description", _("Description"), example="参保数据每日推送至共享平台"),
     ],
 )
