@@ -1,4 +1,7 @@
+from django.utils.functional import SimpleLazyObject
+
 from core.navigation import menu_for
+from core.notify import unread_count
 
 
 def navigation(request):
@@ -10,5 +13,6 @@ def navigation(request):
     return {
         "nav_menu": menu_for(request),
         "focus_units": sorted(units.values(), key=lambda u: u.path) if len(units) > 1 else [],
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
         "focus_unit": next((u for u in units.values() if u.path == focus), None),
     }

@@ -7,7 +7,9 @@ from django.apps import apps as global_apps
 from django.db import transaction
 
 ROLES_FILE = Path(__file__).parent / "data" / "roles.yaml"
-ACTIONS = {"view", "add", "change", "delete", "import", "export", "verify"}
+# Workflow actions: review (expert opinions), approve (supervising department), file (public security filing),
+# verify (the audit log; a finding's rectification).
+ACTIONS = {"view", "add", "change", "delete", "import", "export", "verify", "review", "approve", "file"}
 ADMIN_ROLES = ("sysadmin", "secadmin", "auditadmin")
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core.views import audit, calendar, focus, home, roles, search, units
+from core.views import audit, calendar, focus, home, notifications, roles, search, units
 
 app_name = "core"
 
@@ -32,6 +32,10 @@ urlpatterns = [
     path("settings/calendar/years/", calendar.CalendarYearLoadView.as_view(), name="calendaryear_load"),
     path("settings/calendar/<int:pk>/", calendar.CalendarDayEditView.as_view(), name="calendarday_edit"),
     path("settings/calendar/<int:pk>/delete/", calendar.CalendarDayDeleteView.as_view(), name="calendarday_delete"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/read/", notifications.notification_read_all, name="notification_read_all"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("files/<int:pk>/", notifications.attachment, name="attachment"),
     path("audit/", audit.AuditListView.as_view(), name="audit_list"),
     path("audit/verify/", audit.AuditVerifyView.as_view(), name="audit_verify"),
 ]

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import UserViewSet
 from core.api.views import AuditRecordViewSet, RoleAssignmentViewSet, UnitViewSet
 from inventory import api as inventory_api
+from security import api as security_api
 
 app_name = "api"
 
@@ -13,5 +14,6 @@ router.register("security/assignments", RoleAssignmentViewSet, basename="roleass
 router.register("audit/records", AuditRecordViewSet, basename="auditrecord")
 
 inventory_api.register(router)
+security_api.register(router)
 
-urlpatterns = router.urls
+urlpatterns = security_api.urlpatterns + router.urls

@@ -7,11 +7,18 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.dispatch import Signal
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core import audit, gate, search
 from core.choices import AuditAction
+
+
+# Sent by object_update after a change is saved (in its transaction): sender=model, obj, changes {field: [before,
+# after]}, actor. Updates are single UPDATE statements, so Django's post_save does not fire for them; other apps
+# react to changed fields here (e.g. security marks a grading for review when a system's scope changes).
+object_updated = Signal()
 
 
 class ConflictError(Exception):
@@ -109,6 +116,7 @@ def object_update(*, obj, actor, before: dict, expected_version: int | None = No
     if changes:
         audit.record_object(action=AuditAction.UPDATE, obj=obj, actor=actor, changes=changes, event=event)
         search.index_object(obj)
+        object_updated.send(sender=model, obj=obj, changes=changes, actor=actor)
     return obj
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "inventory",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared by several fields get one name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "HarmObjectEnum": "security.choices.HarmObject",
+        "HarmDegreeEnum": "security.choices.HarmDegree",
+        "MlpsLevelEnum": "security.choices.Level",
+        "ConclusionEnum": "security.choices.Conclusion",
+    },
 }
 
 TASKS = {
@@ -167,6 +175,7 @@ TASKS = {
 GOVCIO_IMPORT_MAX_BYTES = env_int("GOVCIO_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 GOVCIO_IMPORT_MAX_UNZIPPED_BYTES = env_int("GOVCIO_IMPORT_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024)
 GOVCIO_IMPORT_MAX_ZIP_ENTRIES = env_int("GOVCIO_IMPORT_MAX_ZIP_ENTRIES", 2000)
+GOVCIO_UPLOAD_MAX_BYTES = env_int("GOVCIO_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -1,0 +1,111 @@
+"""The risk register's API: the same gate and service as the pages. Systems and data resources are read as the user
+sees them and written through ``risk_save``, which checks them against the user's scope and audits the change."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django_filters import rest_framework as filters
+from rest_framework import serializers
+
+from core.api.viewsets import GovModelViewSet
+from core.services import snapshot
+from inventory.api import InventorySerializer, raise_validation, visible
+from inventory.models import DataResource, System
+
+from .. import choices as c
+from ..models import Risk
+from ..services.risks import risk_save
+
+RELATED = ("systems", "data_resources")
+
+
+class RiskSerializer(InventorySerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:risk-detail")
+    systems = serializers.PrimaryKeyRelatedField(many=True, queryset=System.objects.all(), required=False)
+    data_resources = serializers.PrimaryKeyRelatedField(many=True, queryset=DataResource.objects.all(), required=False)
+    score = serializers.IntegerField(read_only=True)
+    rating = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Risk
+        fields = [
+            "id",
+            "url",
+            "title",
+            "unit",
+            "description",
+            "likelihood",
+            "impact",
+            "score",
+            "rating",
+            "systems",
+            "data_resources",
+            "treatment",
+            "treatment_plan",
+            "owner",
+            "due_date",
+            "status",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+
+
+class RiskAPIFilterSet(filters.FilterSet):
+    unit = filters.NumberFilter(field_name="unit_id")
+    status = filters.ChoiceFilter(choices=c.RiskStatus.choices)
+    treatment = filters.ChoiceFilter(choices=c.Treatment.choices)
+    likelihood = filters.NumberFilter()
+    impact = filters.NumberFilter()
+    system = filters.NumberFilter(field_name="systems", distinct=True)
+
+    class Meta:
+        model = Risk
+        fields = ["unit", "status", "treatment", "likelihood", "impact", "system"]
+
+
+class RiskViewSet(GovModelViewSet):
+    queryset = Risk.objects.all()
+    serializer_class = RiskSerializer
+    filterset_class = RiskAPIFilterSet
+    cursor_ordering = "pk"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch("systems", queryset=visible(System, self.request)),
+                Prefetch("data_resources", queryset=visible(DataResource, self.request)),
+            )
+        )
+
+    def save(self, risk, related: dict, before=None):
+        try:
+            return risk_save(
+                actor=self.request.user,
+                risk=risk,
+                before=before,
+                expected_version=self.expected_version(risk) if before is not None else None,
+                **related,
+            )
+        except DjangoValidationError as exc:
+            raise_validation(exc)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        related = {name: data.pop(name, None) for name in RELATED}
+        serializer.instance = self.save(Risk(**data), related)
+
+    def perform_update(self, serializer):
+        risk = serializer.instance
+        before = snapshot(risk)
+        data = dict(serializer.validated_data)
+        related = {name: data.pop(name, None) for name in RELATED}
+        for key, value in data.items():
+            setattr(risk, key, value)
+        self.save(risk, related, before)
+
+
+def register(router) -> None:
+    router.register("security/risks", RiskViewSet, basename="risk")

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SecurityConfig(AppConfig):
+    name = "security"
+    verbose_name = _("Security and compliance")
+
+    def ready(self):
+        import core.demo
+        from security import (
+            cards,  # noqa: F401  (home-page card; validates fusion_weights.yaml at start-up)
+            menu,  # noqa: F401  (the navigation group)
+            signals,  # noqa: F401  (a system's scope change marks its grading for review)
+        )
+        from security.demo import extension
+        from security.services import schedule  # noqa: F401  (recomputes provisional deadlines when a year loads)
+
+        if extension not in core.demo.EXTENSIONS:  # after the inventory's: its app comes first in INSTALLED_APPS
+            core.demo.EXTENSIONS.append(extension)

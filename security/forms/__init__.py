@@ -1,0 +1,1 @@
+"""Forms of security and compliance, one module per concern."""

@@ -1,0 +1,244 @@
+"""Forms and filters of findings and rectification (问题与整改): the finding, the list's filters, the workflow steps
+(rectify with evidence files, verify, reject) and the scanner column mapping."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from core import files
+from core.filtersets import GovFilterSet
+from core.models import Unit
+from inventory.filtersets import YES_NO, system_filter, within
+from inventory.forms import DATE, FieldsetForm, units_for
+from inventory.models import System
+
+from .. import choices as c
+from .. import deadlines, scanner
+from ..models import Assessment, CryptoAssessment, Finding, ScannerMapping, SecurityPolicy
+from ..services.findings import was_policy_deadline
+
+ME = [("me", _("Me"))]
+
+
+class FindingForm(FieldsetForm):
+    """The deadline may be left empty: it then follows the severity by the government's policy (shown)."""
+
+    fieldsets = [
+        (_("Finding"), [("system", "source"), "title", ("severity", "found_on"), "description"]),
+        (_("Where"), [("asset", "reference", "external_id"), ("assessment", "crypto_assessment")]),
+        (_("Rectification"), [("owner", "deadline")]),
+    ]
+
+    class Meta:
+        model = Finding
+        fields = [
+            "system",
+            "source",
+            "assessment",
+            "crypto_assessment",
+            "title",
+            "description",
+            "severity",
+            "asset",
+            "reference",
+            "external_id",
+            "found_on",
+            "owner",
+            "deadline",
+        ]
+        widgets = {"found_on": DATE, "deadline": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        action = "change" if self.instance.pk else "add"
+        field = self.fields["system"]
+        field.queryset = field.queryset.filter(owner_unit__in=units_for(self.user, Finding, action))
+        if not self.instance.pk:
+            self.fields["found_on"].initial = timezone.localdate()
+        elif self.instance.deadline and was_policy_deadline(
+            {
+                "deadline": self.instance.deadline,
+                "found_on": self.instance.found_on,
+                "severity": self.instance.severity,
+            },
+            self.instance.system,
+        ):
+            self.initial["deadline"] = None  # shown empty: it follows the policy
+        self.fields["deadline"].help_text = _("Leave empty to follow the policy for the severity (see below).")
+        self.fields["owner"].help_text = _("Who answers for the rectification.")
+        self.limit_links()
+
+    def system_id(self):
+        value = self.data.get("system") if self.is_bound else self.initial.get("system")
+        value = getattr(value, "pk", value) or self.instance.system_id
+        return int(value) if str(value or "").isdigit() else None
+
+    def limit_links(self) -> None:
+        """Assessments to link are those of the chosen system (the list stays short; the service checks again)."""
+        system_id = self.system_id()
+        for name, model in (("assessment", Assessment), ("crypto_assessment", CryptoAssessment)):
+            queryset = model.objects.restrict(self.user, "view").select_related("system")
+            self.fields[name].queryset = queryset.filter(system_id=system_id) if system_id else queryset.none()
+            self.fields[name].widget = forms.Select(attrs={"class": "form-select"})
+            self.fields[name].widget.choices = self.fields[name].choices
+
+    def policy_rows(self):
+        """(severity, days, counted in, deadline) for the day found: the policy's defaults, shown on the form."""
+        system = System.objects.select_related("owner_unit").filter(pk=self.system_id()).first()
+        path = system.owner_unit.path if system else getattr(getattr(self.user, "unit", None), "path", "")
+        policy = SecurityPolicy.for_path(path)
+        found_on = self.instance.found_on or timezone.localdate()
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("found_on"):
+            found_on = self.cleaned_data["found_on"]
+        kind = c.DeadlineKind(policy.finding_deadline_kind).label
+        for severity in c.Severity:
+            due = deadlines.finding_deadline(severity, found_on=found_on, policy=policy)
+            yield severity.label, policy.finding_days(severity), kind, due
+
+
+class FindingFilterSet(GovFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=c.FindingStatus.choices)
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=c.Severity.choices)
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=c.FindingSource.choices)
+    system = system_filter(_("Information system"), "system")
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), field_name="system__owner_unit", queryset=Unit.objects.all()
+    )
+    within = within("system__owner_unit__path")
+    overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES_NO, method="filter_overdue")
+    owner = django_filters.ChoiceFilter(label=_("Owner"), choices=ME, method="filter_owner")
+    search_fields = ("title", "asset", "reference", "external_id")
+
+    class Meta:
+        model = Finding
+        fields = ["q", "status", "severity", "source", "system", "department", "within", "overdue", "owner"]
+
+    def filter_overdue(self, queryset, name, value):
+        """Overdue: still open after its deadline (the escalation's rule)."""
+        late = Q(status=c.FindingStatus.OPEN, deadline__lt=timezone.localdate())
+        if value == "yes":
+            return queryset.filter(late)
+        if value == "no":
+            return queryset.exclude(late)
+        return queryset
+
+    def filter_owner(self, queryset, name, value):
+        return queryset.filter(owner=self.request.user) if value == "me" and self.request else queryset
+
+
+# Workflow steps ---------------------------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe); each is checked by core.files."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class StepForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RectifyForm(StepForm):
+    rectification = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
+    )
+    evidence = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=format_lazy(
+            _("Screenshots, a retest report… Several files at once. Accepted: {types}; at most {mb} MB each."),
+            types=files.accepted_suffixes(),
+            mb=files.max_bytes() // 1048576,
+        ),
+    )
+
+    def clean_evidence(self):
+        uploads = self.cleaned_data.get("evidence") or []
+        for upload in uploads:
+            files.check_upload(upload)
+        return uploads
+
+
+class VerifyForm(StepForm):
+    note = forms.CharField(
+        label=_("Verification note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
+class RejectForm(StepForm):
+    note = forms.CharField(
+        label=_("Why the rectification does not hold"),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
+# Scanner column mappings ------------------------------------------------------------------------------------------
+
+
+def words_field(**kwargs):
+    return forms.CharField(
+        label=_("Severity words"),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "form-control font-monospace"}),
+        help_text=_(
+            "One per line: the scanner's word = our severity (critical, high, medium, low or their names), or skip "
+            "for informational entries. Rows with a word not listed are reported."
+        ),
+        **kwargs,
+    )
+
+
+class ScannerMappingForm(FieldsetForm):
+    """Columns by the header the scanner writes; the severity words as ``word = severity`` lines."""
+
+    words = words_field()
+
+    class Meta:
+        model = ScannerMapping
+        fields = ["name", "unit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope_units("unit")
+        for target in scanner.TARGETS:
+            self.fields[f"column_{target.name}"] = forms.CharField(
+                label=target.label,
+                required=target.required,
+                max_length=200,
+                initial=(self.instance.columns or {}).get(target.name, ""),
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+                help_text=_("The column's header in the scanner's file."),
+            )
+        self.fields["words"].initial = scanner.words_text(self.instance.severities or scanner.DEFAULT_WORDS)
+        self.fieldsets = [
+            (_("Mapping"), [("name", "unit")]),
+            (_("Columns"), [tuple(f"column_{t.name}" for t in scanner.TARGETS[i : i + 3]) for i in range(0, 9, 3)]),
+            (_("Severity words"), ["words"]),
+        ]
+
+    def clean_words(self):
+        return scanner.parse_words(self.cleaned_data["words"])
+
+    def save(self, commit=True):
+        mapping = super().save(commit=False)
+        data = self.cleaned_data
+        mapping.columns = {t.name: data[f"column_{t.name}"] for t in scanner.TARGETS if data.get(f"column_{t.name}")}
+        mapping.severities = data["words"]
+        return mapping

@@ -1,0 +1,140 @@
+"""Forms of MLPS grading and filing: the grading itself, the filter of the list, and one small form per workflow
+step. Systems are offered only where the user may add a grading and only while they have none."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core import gate
+from core.filtersets import GovFilterSet
+from core.forms import GovModelForm
+from core.models import Unit
+from core.tree import subtree_q
+from inventory.models import System
+
+from ..choices import GradingState, Level
+from ..models import ExpertOpinion, Grading
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def gradable_systems(user):
+    """Systems in the user's scope for adding a grading that have none yet."""
+    q = None
+    for path, descendants in gate.unit_paths(user, Grading, "add"):
+        part = subtree_q("owner_unit__path", path, descendants)
+        q = part if q is None else q | part
+    systems = System.objects.restrict(user, "view").filter(grading__isnull=True).select_related("owner_unit")
+    return systems.filter(q) if q is not None else systems.none()
+
+
+class GradingForm(GovModelForm):
+    """The two harms, each as (object harmed × degree); the levels are computed, never typed."""
+
+    class Meta:
+        model = Grading
+        fields = ["system", "business_object", "business_degree", "service_object", "service_degree", "rationale"]
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["system"].queryset = System.objects.filter(pk=self.instance.system_id)
+            self.fields["system"].disabled = True
+        else:
+            self.fields["system"].queryset = gradable_systems(self.user)
+            self.fields["system"].help_text = _("Systems in your units that have no grading yet.")
+        # The autocomplete would offer systems that already have a grading; the plain select holds only the rest.
+        self.fields["system"].widget = forms.Select(attrs={"class": "form-select"})
+        self.fields["system"].widget.choices = self.fields["system"].choices
+        for name in ("business_object", "business_degree", "service_object", "service_degree"):
+            self.fields[name].widget.attrs["data-harm"] = name
+
+
+class ExpertOpinionForm(GovModelForm):
+    class Meta:
+        model = ExpertOpinion
+        fields = ["expert_name", "expert_title", "conclusion", "suggested_level", "opinion", "given_on"]
+        widgets = {"given_on": DATE, "opinion": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("version")
+        if self.user is not None and not self.is_bound:
+            self.initial.setdefault("expert_name", self.user.full_name or self.user.get_username())
+            self.initial.setdefault("given_on", timezone.localdate())
+
+
+class StepForm(forms.Form):
+    """Carries the version the user saw, so a step on a grading someone else just moved is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 3)
+            if not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs.setdefault("class", "form-control")
+
+
+class ApproveForm(StepForm):
+    approved_by_name = forms.CharField(
+        label=_("Approved by (supervising department)"), max_length=100, help_text=_("e.g. 甲县委网信办")
+    )
+    approved_on = forms.DateField(label=_("Approved on"), widget=DATE, initial=timezone.localdate)
+
+
+class FileForm(StepForm):
+    filing_number = forms.CharField(label=_("Filing number"), max_length=60)
+    certificate_date = forms.DateField(label=_("Certificate date"), widget=DATE)
+    filed_on = forms.DateField(label=_("Filed on"), widget=DATE, initial=timezone.localdate)
+    certificate = forms.FileField(
+        label=_("Filing certificate (scan)"), required=False, help_text=_("PDF or image of the certificate.")
+    )
+
+
+class RejectForm(StepForm):
+    reason = forms.CharField(label=_("Reason for the rejection"), widget=forms.Textarea)
+
+
+class RegradeForm(StepForm):
+    reason = forms.CharField(label=_("Why regrade"), widget=forms.Textarea, required=False)
+
+
+class GradingFilterSet(GovFilterSet):
+    state = django_filters.ChoiceFilter(label=_("State"), choices=GradingState.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), field_name="system__owner_unit", queryset=Unit.objects.all()
+    )
+    within = django_filters.ModelChoiceFilter(label=_("Within"), queryset=Unit.objects.all(), method="filter_within")
+    needs_review = django_filters.ChoiceFilter(label=_("Needs review"), choices=YES_NO, method="filter_review")
+    overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES_NO, method="filter_overdue")
+    search_fields = ("system__name", "system__code", "filing_number")
+
+    class Meta:
+        model = Grading
+        fields = ["q", "state", "level", "department", "within", "needs_review", "overdue"]
+
+    def filter_within(self, queryset, name, value):
+        return queryset.filter(subtree_q("system__owner_unit__path", value.path)) if value else queryset
+
+    def filter_review(self, queryset, name, value):
+        return queryset.filter(needs_review=value == "yes") if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        """Filing, assessment or self-inspection past its date (the stored deadlines)."""
+        if not value:
+            return queryset
+        today = timezone.localdate()
+        late = (
+            (Q(filing_due__lt=today) & ~Q(state=GradingState.FILED))
+            | Q(next_assessment_due__lt=today)
+            | Q(next_self_inspection_due__lt=today)
+        )
+        return queryset.filter(late) if value == "yes" else queryset.exclude(late)

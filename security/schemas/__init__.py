@@ -1,0 +1,1 @@
+"""Import schemas of security and compliance, one module per concern."""

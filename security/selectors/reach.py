@@ -1,0 +1,172 @@
+"""How much each system reaches downstream within a depth — for every system at once, not one walk per system.
+
+The fusion ranking needs, for every system in scope, the number of downstream systems (the inventory's blast radius:
+``inventory.impact``, a one-way link A → B puts B downstream of A, a two-way link counts both ways) and the number of
+distinct public service items of the system and of everything downstream. One walk per system costs a walk per row;
+instead the sets are propagated over the link graph as bit sets, level by level:
+
+    R₀[v] = seed(v)          R_{k+1}[v] = R_k[v] ∪ ⋃_{u ∈ down(v)} R_k[u]
+
+so R_D[v] is the union of the seeds of every system within D hops of v (the same "within D hops" as the inventory's
+walk). With seed(v) = {v} that is the downstream set; with seed(v) = the service items v delivers it is the items
+reached. Each level is one vectorised gather and one ``bitwise_or.reduceat`` over the edges (numpy, no Python step per
+node); bits are processed in column blocks so memory stays bounded (~64 MB of edge rows at a time), and the walk stops
+early at a fixed point. Results are cached with the graph they were computed on (``ImpactGraph`` is reloaded when
+links or systems change); service items are checked by the count and largest id of their delivery rows.
+
+Measured on the shared 2-core VM, depth 5, cold (then cached with the graph): county demo (502 systems, 903
+directed edges) 2–4 ms; city demo (6,054 systems, 11,640 edges) 70–130 ms, against 0.6–1 s for one inventory walk
+per system (which counts systems only); the province benchmark graph (100k systems, 349k edges) 17 s for the
+systems and 5 s for the service items — at that scale compute it in a background task after links change.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, Max
+
+from inventory import impact
+from inventory.models import ServiceItem
+
+WORD = 64
+EDGE_BLOCK_BYTES = 64 << 20
+CACHE = 8
+_cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+@dataclass
+class Reach:
+    """Per graph node (``graph.node[system_id]``): systems downstream (the node excluded), of them inside the scope
+    mask given, and distinct service items of the node and everything downstream."""
+
+    systems: np.ndarray
+    inside: np.ndarray
+    items: np.ndarray
+    own_items: dict[int, int]  # system id → its own distinct service items, every system that delivers any
+
+
+def _block_words(edges: int, total_words: int) -> int:
+    return max(1, min(total_words, EDGE_BLOCK_BYTES // (8 * max(edges, 1))))
+
+
+def propagate(offsets: np.ndarray, targets: np.ndarray, seeds: np.ndarray, depth: int) -> np.ndarray:
+    """``seeds`` (nodes × words of uint64) OR-ed along the adjacency ``offsets``/``targets`` for ``depth`` levels.
+
+    Only what changed is carried forward: R_k[u] ⊇ R_{k-1}[u], so level k+1 adds something to v only through a
+    neighbour u whose set changed at level k. Each level gathers the edges into changed rows (sorted by source, as
+    the adjacency is), so a block of bits that few systems reach costs few rows, and a hub's block costs them all."""
+    n = len(offsets) - 1
+    if not len(targets):
+        return seeds
+    sources = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
+    current = seeds.copy()
+    changed = np.flatnonzero(seeds.any(axis=1))
+    hot = np.zeros(n, dtype=bool)
+    for _level in range(depth):
+        if not len(changed):
+            break
+        hot[:] = False
+        hot[changed] = True
+        edges = np.flatnonzero(hot[targets])
+        if not len(edges):
+            break
+        rows_of_edges = sources[edges]
+        starts = np.flatnonzero(np.r_[True, rows_of_edges[1:] != rows_of_edges[:-1]])
+        rows = rows_of_edges[starts]
+        combined = np.bitwise_or.reduceat(np.take(current, targets[edges], axis=0), starts, axis=0)
+        combined |= current[rows]
+        grew = (combined != current[rows]).any(axis=1)
+        current[rows] = combined
+        changed = rows[grew]
+    return current
+
+
+def _pack(mask: np.ndarray, lo: int, words: int) -> np.ndarray:
+    """Bits ``lo`` … ``lo + 64·words`` of a boolean mask as ``words`` uint64 (bit i of word j is node lo + 64j + i)."""
+    part = np.zeros(words * WORD, dtype=bool)
+    chunk = mask[lo : lo + words * WORD]
+    part[: len(chunk)] = chunk
+    return np.packbits(part.reshape(words, WORD), axis=1, bitorder="little").view(np.uint64).reshape(words)
+
+
+def downstream_counts(graph: impact.ImpactGraph, depth: int, inside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(systems reached, of which inside) for every node, within ``depth`` hops, the node itself excluded."""
+    n = len(graph.ids)
+    offsets, targets = graph.csr[impact.DOWN]
+    total = np.zeros(n, dtype=np.int64)
+    within = np.zeros(n, dtype=np.int64)
+    words_needed = (n + WORD - 1) // WORD
+    step = _block_words(len(targets), words_needed)
+    for first_word in range(0, words_needed, step):
+        words = min(step, words_needed - first_word)
+        lo, hi = first_word * WORD, min(n, (first_word + words) * WORD)
+        seeds = np.zeros((n, words), dtype=np.uint64)
+        nodes = np.arange(lo, hi)
+        seeds[nodes, (nodes - lo) // WORD] = np.left_shift(np.uint64(1), ((nodes - lo) % WORD).astype(np.uint64))
+        reached = propagate(offsets, targets, seeds, depth)
+        total += np.bitwise_count(reached).sum(axis=1, dtype=np.int64)
+        within += np.bitwise_count(reached & _pack(inside, lo, words)).sum(axis=1, dtype=np.int64)
+    return total - 1, within - inside.astype(np.int64)
+
+
+def item_counts(graph: impact.ImpactGraph, depth: int, pairs: np.ndarray) -> np.ndarray:
+    """Distinct service items of each node and everything within ``depth`` hops downstream. ``pairs`` holds
+    (system id, item id) rows."""
+    n = len(graph.ids)
+    result = np.zeros(n, dtype=np.int64)
+    node = graph.node
+    rows = [(node[s], i) for s, i in pairs.tolist() if s in node]
+    if not rows or not n:
+        return result
+    holders, items = np.asarray(rows, dtype=np.int64).T
+    _values, columns = np.unique(items, return_inverse=True)
+    offsets, targets = graph.csr[impact.DOWN]
+    words_needed = (int(columns.max()) + WORD) // WORD
+    step = _block_words(len(targets), words_needed)
+    for first_word in range(0, words_needed, step):
+        words = min(step, words_needed - first_word)
+        lo = first_word * WORD
+        chosen = (columns >= lo) & (columns < lo + words * WORD)
+        seeds = np.zeros((n, words), dtype=np.uint64)
+        local = columns[chosen] - lo
+        np.bitwise_or.at(
+            seeds, (holders[chosen], local // WORD), np.left_shift(np.uint64(1), (local % WORD).astype(np.uint64))
+        )
+        result += np.bitwise_count(propagate(offsets, targets, seeds, depth)).sum(axis=1, dtype=np.int64)
+    return result
+
+
+def _delivery_rows():
+    through = ServiceItem.systems.through.objects.order_by()
+    stamp = tuple(through.aggregate(n=Count("id"), top=Max("id")).values())
+    return through, stamp
+
+
+def reach(graph: impact.ImpactGraph, depth: int, inside: np.ndarray, scope_key) -> Reach:
+    """The counts for every node, cached per graph, depth, scope and state of the service-item deliveries."""
+    through, stamp = _delivery_rows()
+    key = (depth, scope_key, stamp)
+    with _lock:
+        found = _cache.get(key)
+        if found is not None and found[0] is graph:
+            _cache.move_to_end(key)
+            return found[1]
+    pairs = np.asarray(list(through.values_list("system_id", "serviceitem_id")), dtype=np.int64).reshape(-1, 2)
+    systems, within = downstream_counts(graph, depth, inside)
+    own: dict[int, int] = {}
+    for system_id in pairs[:, 0].tolist():
+        own[system_id] = own.get(system_id, 0) + 1  # (system, item) rows are unique
+    result = Reach(systems=systems, inside=within, items=item_counts(graph, depth, pairs), own_items=own)
+    with _lock:
+        _cache[key] = (graph, result)
+        while len(_cache) > CACHE:
+            _cache.popitem(last=False)
+    return result
+
+
+def forget() -> None:
+    with _lock:
+        _cache.clear()

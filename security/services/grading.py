@@ -1,0 +1,427 @@
+"""Write services of MLPS grading and filing (等级保护定级备案; DOMAIN.md §3, GB/T 22240-2020, 公通字[2007]43号).
+
+The levels are never typed: they follow from (object harmed × degree) through the table in ``security.grading``
+with the government's setting for "citizens × especially serious". The workflow::
+
+    draft --submit--> expert_review (level ≥ 2) or approval (level 1)
+    expert_review --close review--> approval        (≥ 1 opinion of this round, none disagreeing)
+    expert_review / rejected --revise--> draft
+    approval --approve--> approval with approved_on (level 1: in force at once, no filing)
+    approval --file--> filed                        (requires the approval; filing number, certificate date)
+    approval --reject--> rejected
+    filed --regrade--> draft                        (the filed level stays on the system until a new filing)
+
+Every step checks its action with ``gate.can`` (404 otherwise), refuses a wrong state with a message, is written
+with optimistic locking, audited as a named event ("grading.submit", …) and refreshes the stored deadlines.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit, gate
+from core.choices import AuditAction
+from core.files import attach
+from core.imports import import_rows
+from core.services import ConflictError, diff, object_create, object_delete, object_update, snapshot
+from core.tree import ancestor_paths
+from inventory.models import System
+
+from .. import grading as table
+from ..choices import GradingState, HarmDegree, HarmObject, Opinion
+from ..models import ExpertOpinion, Grading, SecurityPolicy
+from . import schedule
+
+S = GradingState
+BASIS_PREFIX = "GB/T 22240-2020:"  # marks the generated line of the rationale; never translated
+EDITABLE_STATES = (S.DRAFT, S.REJECTED)
+
+
+class PolicyBook:
+    """The nearest government's policy for many unit paths, from one query (``SecurityPolicy.for_path`` per row
+    would cost a query each)."""
+
+    def __init__(self):
+        self.by_path = {p.unit.path: p for p in SecurityPolicy.objects.select_related("unit")}
+        self.default = SecurityPolicy()
+
+    def for_path(self, path: str) -> SecurityPolicy:
+        for candidate in reversed([*ancestor_paths(path), path]):
+            if candidate in self.by_path:
+                return self.by_path[candidate]
+        return self.default
+
+
+# The levels ---------------------------------------------------------------------------------------------------------
+
+
+def basis(grading: Grading, setting: int) -> str:
+    """The table cells used, as one line of the rationale (GB/T 22240-2020 §§ 6–7)."""
+    line = _(
+        "business information security: {bo} × {bd} → level {bl}; system service security: {so} × {sd} → level "
+        "{sl}; the system's level is the higher one: level {level}."
+    ).format(
+        bo=HarmObject(grading.business_object).label,
+        bd=HarmDegree(grading.business_degree).label,
+        bl=grading.business_level,
+        so=HarmObject(grading.service_object).label,
+        sd=HarmDegree(grading.service_degree).label,
+        sl=grading.service_level,
+        level=grading.level,
+    )
+    cell = (HarmObject.CITIZEN, HarmDegree.ESPECIALLY_SERIOUS)
+    if cell in {(grading.business_object, grading.business_degree), (grading.service_object, grading.service_degree)}:
+        line += " " + _("Especially serious harm to citizens is level {n} by the government's setting.").format(
+            n=setting
+        )
+    return f"{BASIS_PREFIX} {line}"
+
+
+def with_basis(rationale: str, line: str) -> str:
+    """The user's rationale with the generated basis line replaced (never repeated)."""
+    kept = [text for text in (rationale or "").splitlines() if not text.startswith(BASIS_PREFIX)]
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return "\n".join([*kept, "", line]) if kept else line
+
+
+def compute(grading: Grading, policy: SecurityPolicy | None = None) -> Grading:
+    """Set business_level, service_level and level from the table with the government's setting, and the basis."""
+    policy = policy or schedule.policy_for_system(grading.system)
+    setting = policy.citizen_especially_serious_level
+    try:
+        result = table.grade(
+            table.Harm(grading.business_object, grading.business_degree),
+            table.Harm(grading.service_object, grading.service_degree),
+            citizen_especially_serious=setting,
+        )
+    except ValueError:
+        raise ValidationError(_("Choose the object harmed and the degree of harm for both kinds of harm.")) from None
+    grading.business_level, grading.service_level, grading.level = (
+        result.business_level,
+        result.service_level,
+        result.level,
+    )
+    grading.rationale = with_basis(grading.rationale, basis(grading, setting))
+    return grading
+
+
+# Records ------------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grading_save(*, actor, grading: Grading, before: dict | None = None, expected_version=None) -> Grading:
+    """Create (``before`` None) or change a grading. Only a draft or rejected grading changes; its system never."""
+    if before is not None:
+        if before.get("state") not in EDITABLE_STATES:
+            raise ValidationError(_("A grading can be changed only while it is a draft or rejected."))
+        if before.get("system") != grading.system_id:
+            raise ValidationError({"system": _("The system of a grading cannot be changed.")})
+    if grading.system_id is None:
+        raise ValidationError({"system": _("This field is required.")})
+    compute(grading)
+    if before is None:
+        return object_create(obj=grading, actor=actor)
+    grading = object_update(obj=grading, actor=actor, before=before, expected_version=expected_version)
+    return schedule.refresh_grading(grading)  # a rejected grading keeps its clock; its level may have changed
+
+
+@transaction.atomic
+def grading_delete(*, actor, grading: Grading) -> None:
+    """A grading that never came into force may be deleted; a filed one is regraded instead (its record stays)."""
+    if grading.filed_on or grading.state not in EDITABLE_STATES:
+        raise ValidationError(_("Only a draft or rejected grading that was never filed can be deleted."))
+    object_delete(obj=grading, actor=actor)
+
+
+@transaction.atomic
+def gradings_import(*, actor, rows: list[dict]) -> list[Grading]:
+    """Draft gradings from validated rows (system already resolved within scope), levels computed per row."""
+    systems = System.objects.select_related("owner_unit").in_bulk([row["system_id"] for row in rows])
+    book = PolicyBook()
+
+    def prepare(objects):
+        for obj in objects:
+            obj.system = systems[obj.system_id]
+            compute(obj, book.for_path(obj.system.owner_unit.path))
+
+    return import_rows(model=Grading, rows=rows, actor=actor, prepare=prepare)
+
+
+# Workflow -----------------------------------------------------------------------------------------------------------
+
+
+def require(actor, action: str, obj) -> None:
+    """The actor may ``action`` this object (``None`` is the operator's console); otherwise it does not exist."""
+    if actor is not None and not gate.can(actor, action, obj):
+        raise Http404
+
+
+def refuse_unless(grading: Grading, *states) -> None:
+    if grading.state not in states:
+        raise ValidationError(
+            _("This step is not possible while the grading is at “{state}”.").format(state=grading.get_state_display())
+        )
+
+
+def _move(grading: Grading, *, actor, event: str, expected_version=None, note: dict | None = None, **fields):
+    """Write ``fields`` if nobody changed the grading since ``expected_version``; audit the named event."""
+    before = snapshot(grading)
+    for name, value in fields.items():
+        setattr(grading, name, value)
+    version = expected_version if expected_version is not None else grading.version
+    updated = Grading.objects.filter(pk=grading.pk, version=version).update(
+        **fields, version=version + 1, updated_by_id=getattr(actor, "pk", None), updated_at=timezone.now()
+    )
+    if not updated:
+        raise ConflictError(_("Someone else changed this grading after you opened it. Reload it and try again."))
+    grading.version = version + 1
+    changes = diff(before, snapshot(grading))
+    changes.update(note or {})
+    audit.record_object(action=AuditAction.EVENT, obj=grading, actor=actor, changes=changes, event=event)
+    schedule.refresh_grading(grading)
+    return grading
+
+
+def _today(day):
+    return day or timezone.localdate()
+
+
+@transaction.atomic
+def grading_submit(*, actor, grading: Grading, today: dt.date | None = None, expected_version=None) -> Grading:
+    """Grading done (初步定级): to expert review for level 2 and above, else straight to approval."""
+    require(actor, "change", grading)
+    refuse_unless(grading, S.DRAFT)
+    review = grading.level >= 2
+    return _move(
+        grading,
+        actor=actor,
+        event="grading.submit",
+        expected_version=expected_version,
+        state=S.EXPERT_REVIEW if review else S.APPROVAL,
+        graded_on=_today(today),
+        review_round=grading.review_round + 1 if review else grading.review_round,
+        rejection_reason="",
+        approved_by_name="",
+        approved_on=None,
+    )
+
+
+def may_give_opinion(user, grading: Grading) -> bool:
+    """Experts review (action "review" on the grading) or the office records an opinion (add on expertopinion)."""
+    return gate.can(user, "review", grading) or gate.can(user, "add", ExpertOpinion(grading=grading))
+
+
+@transaction.atomic
+def opinion_add(*, actor, grading: Grading, opinion: ExpertOpinion) -> ExpertOpinion:
+    """One expert's opinion in the current review round (专家评审)."""
+    if actor is not None and not may_give_opinion(actor, grading):
+        raise Http404
+    refuse_unless(grading, S.EXPERT_REVIEW)
+    opinion.grading = grading
+    opinion.review_round = grading.review_round
+    if opinion.expert_id is None and actor is not None:
+        opinion.expert = actor
+    if not opinion.expert_name and actor is not None:
+        opinion.expert_name = actor.full_name or actor.get_username()
+    same = grading.opinions.filter(review_round=grading.review_round, expert_name=opinion.expert_name)
+    if same.exists():
+        raise ValidationError(
+            {"expert_name": _("{name} has already given an opinion in this review.").format(name=opinion.expert_name)}
+        )
+    opinion.created_by = opinion.updated_by = actor
+    opinion.full_clean()
+    opinion.save()
+    changes = {**snapshot(opinion), "level": grading.level}
+    audit.record_object(action=AuditAction.CREATE, obj=opinion, actor=actor, changes=changes, event="grading.opinion")
+    return opinion
+
+
+def current_opinions(grading: Grading):
+    return grading.opinions.filter(review_round=grading.review_round)
+
+
+@transaction.atomic
+def grading_close_review(*, actor, grading: Grading, expected_version=None) -> Grading:
+    """Close the expert review: at least one opinion of this round, and none that disagrees."""
+    require(actor, "change", grading)
+    refuse_unless(grading, S.EXPERT_REVIEW)
+    opinions = list(current_opinions(grading))
+    if not opinions:
+        raise ValidationError(_("Record at least one expert opinion before closing the review."))
+    against = [o.expert_name for o in opinions if o.conclusion == Opinion.DISAGREE]
+    if against:
+        raise ValidationError(
+            _("{names} disagreed with this grading. Revise it (back to draft) and submit it again.").format(
+                names="、".join(against)
+            )
+        )
+    return _move(
+        grading, actor=actor, event="grading.close_review", expected_version=expected_version, state=S.APPROVAL
+    )
+
+
+def _set_system_level(grading: Grading) -> dict:
+    """The filed level is shown on the system (inventory's System.mlps_level); changes the system's version."""
+    system = grading.system
+    old = system.mlps_level
+    System.objects.filter(pk=system.pk).update(mlps_level=grading.level, version=F("version") + 1)
+    system.mlps_level = grading.level
+    return {"system.mlps_level": [old, grading.level]}
+
+
+@transaction.atomic
+def grading_approve(
+    *, actor, grading: Grading, approved_by_name: str, approved_on: dt.date | None = None, expected_version=None
+) -> Grading:
+    """The supervising department's approval (主管部门核准). A level 1 grading needs no filing with the public
+    security bureau (公通字[2007]43号 art. 15 applies from level 2), so its approval puts it in force."""
+    require(actor, "approve", grading)
+    refuse_unless(grading, S.APPROVAL)
+    if grading.approved_on:
+        raise ValidationError(_("The approval is already recorded."))
+    approved_on = _today(approved_on)
+    if not (approved_by_name or "").strip():
+        raise ValidationError({"approved_by_name": _("Name the supervising department that approved the grading.")})
+    if approved_on > timezone.localdate():
+        raise ValidationError({"approved_on": _("The date cannot be in the future.")})
+    fields = {"approved_by_name": approved_by_name.strip(), "approved_on": approved_on}
+    note = {}
+    if grading.level < 2:
+        fields.update(state=S.FILED, filed_on=approved_on, needs_review=False, review_reason="")
+        note = _set_system_level(grading)
+    return _move(grading, actor=actor, event="grading.approve", expected_version=expected_version, note=note, **fields)
+
+
+@transaction.atomic
+def grading_file(
+    *,
+    actor,
+    grading: Grading,
+    filing_number: str,
+    certificate_date: dt.date | None,
+    filed_on: dt.date | None = None,
+    certificate=None,
+    expected_version=None,
+) -> Grading:
+    """Filed with the public security bureau (公安机关备案): the filing number and the certificate's date, and
+    optionally the scanned certificate. The level is then shown on the system, and a pending review is cleared."""
+    require(actor, "file", grading)
+    refuse_unless(grading, S.APPROVAL)
+    if not grading.approved_on:
+        raise ValidationError(_("Record the supervising department's approval before the filing."))
+    filed_on = _today(filed_on)
+    errors = {}
+    if not (filing_number or "").strip():
+        errors["filing_number"] = _("Enter the filing number issued by the public security bureau.")
+    if certificate_date is None:
+        errors["certificate_date"] = _("Enter the date of the filing certificate.")
+    elif certificate_date < grading.approved_on:
+        errors["certificate_date"] = _("The certificate cannot predate the approval.")
+    if filed_on < grading.approved_on:
+        errors["filed_on"] = _("The filing cannot predate the approval.")
+    if filed_on > timezone.localdate():
+        errors["filed_on"] = _("The date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    note = _set_system_level(grading)
+    grading = _move(
+        grading,
+        actor=actor,
+        event="grading.file",
+        expected_version=expected_version,
+        note=note,
+        state=S.FILED,
+        filing_number=filing_number.strip(),
+        certificate_date=certificate_date,
+        filed_on=filed_on,
+        needs_review=False,
+        review_reason="",
+    )
+    if certificate is not None:
+        attach(certificate, owner=grading, actor=actor, kind="certificate")
+    return grading
+
+
+@transaction.atomic
+def grading_reject(*, actor, grading: Grading, reason: str, expected_version=None) -> Grading:
+    """The filing (or the approval) is refused: back to grading once revised."""
+    require(actor, "file", grading)
+    refuse_unless(grading, S.APPROVAL)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the rejection.")})
+    return _move(
+        grading,
+        actor=actor,
+        event="grading.reject",
+        expected_version=expected_version,
+        state=S.REJECTED,
+        rejection_reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def grading_revise(*, actor, grading: Grading, expected_version=None) -> Grading:
+    """A rejected grading, or one an expert disagreed with, goes back to draft."""
+    require(actor, "change", grading)
+    refuse_unless(grading, S.REJECTED, S.EXPERT_REVIEW)
+    return _move(
+        grading,
+        actor=actor,
+        event="grading.revise",
+        expected_version=expected_version,
+        state=S.DRAFT,
+        approved_by_name="",
+        approved_on=None,
+    )
+
+
+@transaction.atomic
+def grading_regrade(*, actor, grading: Grading, reason: str = "", expected_version=None) -> Grading:
+    """Reopen a filed grading (the scope changed, or the level is doubted). The filing number, dates and the
+    system's level stay as the record of the filing in force until the new grading is filed."""
+    require(actor, "change", grading)
+    refuse_unless(grading, S.FILED)
+    return _move(
+        grading,
+        actor=actor,
+        event="grading.regrade",
+        expected_version=expected_version,
+        note={"reason": reason.strip()} if reason and reason.strip() else None,
+        state=S.DRAFT,
+        graded_on=None,
+        approved_by_name="",
+        approved_on=None,
+        rejection_reason="",
+    )
+
+
+@transaction.atomic
+def mark_for_review(*, system_ids, reason: str, actor=None) -> int:
+    """A system's business, data or service scope changed (DOMAIN.md §3: regrade when it does): flag its grading
+    with the dated reason. Audited; cleared when the grading is filed again."""
+    marked = 0
+    today = timezone.localdate().isoformat()
+    line = f"{today} {reason}"
+    gradings = Grading.objects.filter(system_id__in={pk for pk in system_ids if pk}).select_related("system")
+    for grading in gradings:
+        lines = [text for text in grading.review_reason.splitlines() if text.strip()]
+        if line not in lines:
+            lines.append(line)
+        Grading.objects.filter(pk=grading.pk).update(
+            needs_review=True, review_reason="\n".join(lines), version=F("version") + 1
+        )
+        audit.record_object(
+            action=AuditAction.EVENT,
+            obj=grading,
+            actor=actor,
+            changes={"needs_review": [grading.needs_review, True], "reason": reason},
+            event="grading.review_needed",
+        )
+        marked += 1
+    return marked

@@ -1,0 +1,351 @@
+"""MLPS gradings through the kit (pages and API, in and out of scope), plus what the kit cannot know: the levels are
+computed, only systems without a grading can be graded, a grading changes only as a draft, a filed one is never
+deleted, the import computes levels, the filters, the preview, the report and the system panel."""
+
+import csv
+import io
+
+import docx
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from core import testing
+from core.models import AuditRecord
+from security.choices import GradingState
+from security.models import Grading, SecurityPolicy
+from security.schemas.grading import grading_schema
+from security.services import grading as services
+from security.tests.grading_factories import filed_grading, new_grading, new_system
+from security.views.grading import system_panel
+
+RATIONALE = "系统处理全县城乡居民医保结算业务，遭破坏将严重损害社会秩序。"
+
+
+def csv_bytes(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(column.header) for column in grading_schema.columns])
+    for row in rows:
+        writer.writerow([row.get(column.name, "") for column in grading_schema.columns])
+    return out.getvalue().encode("utf-8")
+
+
+class GradingViewTests(testing.StandardViewTests):
+    model = Grading
+    namespace = "security"
+    edit_changes = {"service_degree": "serious"}
+
+    def make_object(self, unit):
+        return new_grading(unit, level=2)
+
+    def form_data(self):
+        return {
+            "system": new_system(self.tree.dept_a).pk,
+            "business_object": "society",
+            "business_degree": "serious",
+            "service_object": "citizen",
+            "service_degree": "general",
+            "rationale": RATIONALE,
+        }
+
+    def import_csv(self):
+        a, b = new_system(self.tree.dept_a), new_system(self.tree.sub_a)
+        return csv_bytes(
+            [
+                {
+                    "system": a.code,
+                    "business_object": "society",
+                    "business_degree": "serious",
+                    "service_object": "citizen",
+                    "service_degree": "general",
+                    "rationale": RATIONALE,
+                },
+                {
+                    "system": b.code,
+                    "business_object": "citizen",
+                    "business_degree": "general",
+                    "service_object": "citizen",
+                    "service_degree": "serious",
+                    "rationale": "内部办公系统，仅影响本单位工作人员。",
+                },
+            ]
+        )
+
+    def test_create_computes_the_levels_and_records_the_cell(self):
+        self.login()
+        data = self.form_data()
+        self.assertEqual(self.client.post(self.url("add"), data).status_code, 302)
+        grading = Grading.objects.get(system_id=data["system"])
+        self.assertEqual((grading.business_level, grading.service_level, grading.level), (3, 1, 3))
+        self.assertEqual(grading.state, GradingState.DRAFT)
+        self.assertTrue(grading.rationale.startswith(RATIONALE))
+        self.assertIn("GB/T 22240-2020:", grading.rationale)
+        self.assertIn("level 3", grading.rationale)
+
+    def test_the_governments_setting_gives_the_citizen_cell(self):
+        SecurityPolicy.objects.create(unit=self.tree.county_a, citizen_especially_serious_level=3)
+        self.login()
+        data = {**self.form_data(), "business_object": "citizen", "business_degree": "especially_serious"}
+        self.client.post(self.url("add"), data)
+        grading = Grading.objects.get(system_id=data["system"])
+        self.assertEqual((grading.business_level, grading.level), (3, 3))
+        self.assertIn("setting", grading.rationale)
+
+    def test_editing_replaces_the_basis_line(self):
+        self.login()
+        data = self.edit_data(self.inside)
+        data["business_object"], data["business_degree"] = "nation", "serious"
+        self.client.post(self.url("edit", self.inside.pk), data)
+        self.inside.refresh_from_db()
+        self.assertEqual(self.inside.level, 4)
+        self.assertEqual(self.inside.rationale.count("GB/T 22240-2020:"), 1)
+
+    def test_add_offers_only_systems_in_scope_without_a_grading(self):
+        free = new_system(self.tree.dept_a)
+        other = new_system(self.tree.dept_b)
+        self.login()
+        systems = set(self.client.get(self.url("add")).context["form"].fields["system"].queryset)
+        self.assertIn(free, systems)
+        self.assertNotIn(self.inside.system, systems)
+        self.assertNotIn(other, systems)
+        response = self.client.post(self.url("add"), {**self.form_data(), "system": self.inside.system_id})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("system", response.context["form"].errors)
+
+    def test_a_liaison_grades_only_their_department(self):
+        liaison = testing.make_user("zhao_li", "liaison", self.tree.dept_a, subtree=False, full_name="赵丽")
+        own, below = new_system(self.tree.dept_a), new_system(self.tree.sub_a)
+        self.login(liaison)
+        systems = set(self.client.get(self.url("add")).context["form"].fields["system"].queryset)
+        self.assertEqual(systems & {own, below}, {own})
+
+    def test_only_a_draft_or_rejected_grading_is_edited(self):
+        services.grading_submit(actor=None, grading=self.inside)
+        self.login()
+        response = self.client.get(self.url("edit", self.inside.pk))
+        self.assertRedirects(response, self.inside.get_absolute_url(), fetch_redirect_response=False)
+        response = self.client.post(self.url("edit", self.inside.pk), self.edit_data(self.inside))
+        self.assertEqual(response.status_code, 302)
+        self.inside.refresh_from_db()
+        self.assertEqual(self.inside.service_degree, "general")
+
+    def test_a_filed_grading_is_not_deleted(self):
+        grading = filed_grading(self.tree.dept_a, level=3)
+        self.login()
+        self.assertEqual(self.client.post(self.url("delete", grading.pk)).status_code, 302)
+        self.assertTrue(Grading.objects.filter(pk=grading.pk).exists())
+
+    def test_import_computes_levels(self):
+        self.test_import_validates_then_commits()
+        levels = sorted(Grading.objects.filter(rationale__contains="GB/T 22240-2020").values_list("level", flat=True))
+        self.assertIn(3, levels)
+        self.assertIn(2, levels)
+
+    def test_import_refuses_a_graded_or_unknown_system(self):
+        self.login()
+        rows = [
+            {
+                "system": self.inside.system.code,
+                "business_object": "citizen",
+                "business_degree": "general",
+                "service_object": "citizen",
+                "service_degree": "general",
+                "rationale": RATIONALE,
+            },
+            {
+                "system": self.outside.system.code,
+                "business_object": "citizen",
+                "business_degree": "general",
+                "service_object": "citizen",
+                "service_degree": "general",
+                "rationale": RATIONALE,
+            },
+            {
+                "system": new_system(self.tree.dept_a).code,
+                "business_object": "企业",
+                "business_degree": "general",
+                "service_object": "citizen",
+                "service_degree": "general",
+                "rationale": RATIONALE,
+            },
+        ]
+        upload = io.BytesIO(csv_bytes(rows))
+        upload.name = "gradings.csv"
+        response = self.client.post(self.url("import"), {"file": upload})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(sorted({e.row for e in response.context["result"].errors}), [2, 3, 4])
+
+    def test_filters(self):
+        filed = filed_grading(self.tree.sub_a, level=3)
+        flagged = new_grading(self.tree.dept_a, level=1)
+        services.mark_for_review(system_ids=[flagged.system_id], reason="业务范围变化")
+        late = new_grading(self.tree.dept_a, level=2)
+        services.grading_submit(actor=None, grading=late, today=timezone.localdate().replace(year=2025))
+        self.login()
+        url = self.url("list")
+
+        def shown(**params):
+            body = self.client.get(url, params).content.decode()
+            return {g for g in (filed, flagged, late, self.inside) if g.get_absolute_url() in body}
+
+        self.assertEqual(shown(state="filed"), {filed})
+        self.assertEqual(shown(level=1), {flagged})
+        self.assertEqual(shown(needs_review="yes"), {flagged})
+        self.assertEqual(shown(overdue="yes"), {late})
+        self.assertEqual(shown(within=self.tree.sub_a.pk), {filed})
+        self.assertEqual(shown(department=self.tree.dept_a.pk), {flagged, late, self.inside})
+        self.assertEqual(shown(q=filed.system.code), {filed})
+
+    def test_preview_shows_the_levels(self):
+        self.login()
+        params = {
+            "system": self.inside.system_id,
+            "business_object": "nation",
+            "business_degree": "general",
+            "service_object": "society",
+            "service_degree": "especially_serious",
+        }
+        response = self.client.get(reverse("security:grading_preview"), params)
+        self.assertContains(response, 'id="preview-level">4<')
+        self.assertContains(response, 'id="preview-business">3<')
+        response = self.client.get(reverse("security:grading_preview"), {"business_object": "nation"})
+        self.assertContains(response, 'id="preview-empty"')
+        self.login(self.nobody)
+        self.assertEqual(self.client.get(reverse("security:grading_preview"), params).status_code, 404)
+
+    def test_detail_shows_the_cells(self):
+        self.login()
+        body = self.client.get(self.detail_url(self.inside)).content.decode()
+        self.assertIn('id="grading-matrix"', body)
+        self.assertIn(self.inside.system.get_absolute_url(), body)
+        self.assertIn('id="submit-grading"', body)
+
+
+class GradingAPITests(testing.StandardAPITests):
+    model = Grading
+    api_basename = "grading"
+    api_changes = {"service_degree": "serious"}
+
+    def make_object(self, unit):
+        return new_grading(unit, level=2)
+
+    def api_create_data(self):
+        return {
+            "system": new_system(self.tree.dept_a).pk,
+            "business_object": "society",
+            "business_degree": "especially_serious",
+            "service_object": "society",
+            "service_degree": "serious",
+            "rationale": RATIONALE,
+        }
+
+    def test_api_computes_levels_and_ignores_typed_ones(self):
+        self.auth()
+        data = {**self.api_create_data(), "level": 1, "state": "filed"}
+        response = self.api.post(self.api_url(), data, format="json")
+        self.assertEqual(response.status_code, 201, response.content)
+        body = response.json()
+        self.assertEqual((body["business_level"], body["service_level"], body["level"]), (4, 3, 4))
+        self.assertEqual(body["state"], "draft")
+
+    def test_api_system_outside_scope_is_rejected(self):
+        self.auth()
+        data = {**self.api_create_data(), "system": new_system(self.tree.dept_b).pk}
+        response = self.api.post(self.api_url(), data, format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("system", response.json())
+
+    def test_api_workflow(self):
+        self.auth()
+        url = self.api_url(self.inside)
+        self.assertEqual(self.api.post(url + "submit/").json()["state"], "expert_review")
+        response = self.api.post(url + "close-review/")
+        self.assertEqual(response.status_code, 400)
+        opinion = {
+            "conclusion": "agree",
+            "opinion": "同意定为第二级。",
+            "given_on": "2026-03-10",
+            "expert_name": "陈教授",
+        }
+        self.assertEqual(self.api.post(url + "opinions/", opinion, format="json").status_code, 201)
+        self.assertEqual(self.api.post(url + "close-review/").json()["state"], "approval")
+        self.assertEqual(self.api.post(url + "file/", {"filing_number": "X"}).status_code, 400)
+        self.api.post(url + "approve/", {"approved_by_name": "甲县委网信办", "approved_on": "2026-03-12"})
+        data = {"filing_number": "33012213001-26002", "certificate_date": "2026-03-20", "filed_on": "2026-03-18"}
+        body = self.api.post(url + "file/", data).json()
+        self.assertEqual((body["state"], body["filing_number"]), ("filed", "33012213001-26002"))
+        self.assertEqual(len(self.api.get(url + "opinions/").json()), 1)
+
+    def test_api_step_out_of_scope_is_404_and_without_permission_404(self):
+        self.auth()
+        self.assertEqual(self.api.post(self.api_url(self.outside) + "submit/").status_code, 404)
+        self.auth(self.viewer)  # an expert may view and review, not submit
+        self.assertEqual(self.api.post(self.api_url(self.inside) + "submit/").status_code, 404)
+
+
+class ReportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.tree = testing.build_tree()
+        cls.cio = testing.make_user("wang_fang", "cio", cls.tree.county_a, full_name="王芳")
+
+    def test_report_opens_and_holds_the_level_and_the_system(self):
+        grading = filed_grading(self.tree.dept_a, level=3)
+        self.client.force_login(self.cio)
+        response = self.client.get(reverse("security:grading_report", args=[grading.pk]))
+        self.assertEqual(response.status_code, 200)
+        document = docx.Document(io.BytesIO(response.content))
+        text = "\n".join(p.text for p in document.paragraphs)
+        cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+        self.assertIn("《信息系统安全等级保护定级报告》", text)
+        self.assertIn(grading.system.name, text + cells)
+        self.assertIn("第三级", text + cells)
+        self.assertIn("★ 第三级", cells)  # the business cell of the table used
+        self.assertIn("陈教授", cells)  # the expert's opinion
+        east_asian = document.styles["Normal"].element.rPr.rFonts.get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+        )
+        self.assertEqual(east_asian, "宋体")
+        self.assertTrue(
+            AuditRecord.objects.filter(event="grading.report", action="export", object_id=str(grading.pk)).exists()
+        )
+
+    def test_report_outside_scope_is_404(self):
+        grading = new_grading(self.tree.dept_b, level=2)
+        self.client.force_login(self.cio)
+        self.assertEqual(self.client.get(reverse("security:grading_report", args=[grading.pk])).status_code, 404)
+
+
+class SystemPanelTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.tree = testing.build_tree()
+        cls.cio = testing.make_user("wang_fang", "cio", cls.tree.county_a, full_name="王芳")
+        cls.leader = testing.make_user("liu_qiang", "leader", cls.tree.county_a, full_name="刘强")
+
+    def render(self, user, system):
+        from django.template.loader import render_to_string
+
+        return render_to_string("security/system_grading.html", system_panel(user, system))
+
+    def test_panel_of_a_filed_grading(self):
+        grading = filed_grading(self.tree.dept_a, level=3)
+        panel = system_panel(self.cio, grading.system)["grading_panel"]
+        self.assertEqual(panel["grading"], grading)
+        html = self.render(self.cio, grading.system)
+        self.assertIn(grading.get_absolute_url(), html)
+        self.assertIn(grading.filing_number, html)
+        self.assertIn(grading.next_assessment_due.isoformat(), html)
+
+    def test_grade_this_system_when_there_is_none(self):
+        system = new_system(self.tree.dept_a)
+        html = self.render(self.cio, system)
+        self.assertIn(reverse("security:grading_add") + f"?system={system.pk}", html)
+        self.assertNotIn('id="grade-system"', self.render(self.leader, system))  # read-only role: no button
+
+    def test_add_page_preselects_the_system(self):
+        system = new_system(self.tree.dept_a)
+        self.client.force_login(self.cio)
+        form = self.client.get(reverse("security:grading_add"), {"system": system.pk}).context["form"]
+        self.assertEqual(form.initial.get("system", form.instance.system_id), system.pk)

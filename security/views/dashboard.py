@@ -1,0 +1,98 @@
+"""The security dashboard (安全态势) for the user's scope or any unit in it (``?unit=``): MLPS levels by department,
+filing, assessment and crypto compliance, what is overdue, the findings trend and the top of the fusion ranking.
+Every number comes through ``restrict`` in a fixed number of queries (``security.selectors.dashboard``)."""
+
+from django.shortcuts import render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from inventory.models import System
+from inventory.selectors.overview import narrowed
+from inventory.views.analysis import focus_unit, government_choices
+
+from .. import choices as c
+from ..fusion import ranked
+from ..selectors.dashboard import LEVELS, Dashboard, dashboard
+from ..selectors.fusion import facts
+from .fusion import SecurityAnalysisMixin
+
+TOP_DEPARTMENTS = 20
+TOP_SYSTEMS = 10
+
+
+def url_or_none(name: str, query: str = "") -> str | None:
+    """Links to pages of other parts of the module, when they are installed."""
+    try:
+        return reverse(name) + query
+    except NoReverseMatch:
+        return None
+
+
+def chart_data(data: Dashboard) -> dict:
+    """What the ECharts draw, passed with ``json_script``. Departments with most systems first; the chart shows the
+    first ``TOP_DEPARTMENTS`` and scrolls to the others."""
+    ordered = sorted(data.departments, key=lambda d: (-d.total, d.path))
+    series = [{"name": str(c.Level(n).label), "data": [d.levels[n] for d in ordered]} for n in LEVELS]
+    series.append({"name": _("Not graded"), "data": [d.not_graded for d in ordered]})
+    return {
+        "levels": {"departments": [d.name for d in ordered], "series": series, "window": TOP_DEPARTMENTS},
+        "filing": [
+            {"name": _("Filed"), "value": data.filing["filed"]},
+            {"name": _("Overdue"), "value": data.filing["overdue"]},
+            {"name": _("Not filed yet, within the deadline"), "value": data.filing["pending"]},
+        ],
+        "assessment": [
+            {"name": _("Current"), "value": data.assessment["current"]},
+            {"name": _("Overdue"), "value": data.assessment["overdue"]},
+            {"name": _("No cycle (level 5)"), "value": data.assessment["none"]},
+        ],
+        "crypto": [
+            {"name": _("Current and passing"), "value": data.crypto["current"]},
+            {"name": _("Overdue"), "value": data.crypto["overdue"]},
+            {"name": _("Failed"), "value": data.crypto["failed"]},
+            {"name": _("Never assessed"), "value": data.crypto["never"]},
+        ],
+        "trend": {**data.trend, "labels": {"opened": _("Opened"), "verified": _("Verified")}},
+    }
+
+
+def share(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+class DashboardView(SecurityAnalysisMixin, View):
+    def get(self, request):
+        self.require_view()
+        user = request.user
+        unit = focus_unit(request)
+        today = timezone.localdate()
+        data = dashboard(user, unit=unit, today=today)
+        systems = narrowed(System.objects.restrict(user, "view"), unit)
+        top = ranked(facts(user, systems, today=today))[:TOP_SYSTEMS]
+        within = f"?within={unit.pk}" if unit else ""
+        context = {
+            **self.common_context(),
+            "data": data,
+            "unit": unit,
+            "governments": government_choices(user),
+            "top": top,
+            "charts": chart_data(data),
+            "filing_share": share(data.filing["filed"], data.filing["total"]),
+            "assessment_share": share(data.assessment["current"], data.assessment["total"]),
+            "crypto_share": share(data.crypto["current"], data.crypto["total"]),
+            "links": {
+                "due": url_or_none("security:due_list"),
+                "findings": url_or_none("security:finding_list", within),
+                "findings_overdue": url_or_none("security:finding_list", f"?overdue=yes{within.replace('?', '&')}"),
+                "risks": url_or_none("security:risk_list", within),
+                "risks_overdue": url_or_none("security:risk_list", f"?overdue=yes{within.replace('?', '&')}"),
+                "fusion": url_or_none("security:fusion", within),
+                "crypto": url_or_none("security:cryptoassessment_list", within),
+            },
+        }
+        return render(request, "security/dashboard.html", context)
+
+
+urlpatterns = [path("dashboard/", DashboardView.as_view(), name="dashboard")]

@@ -1,0 +1,225 @@
+"""Fusion risk (融合风险): the ranking of the systems in the user's scope by combined exposure, each factor shown as a
+reason, and "what if this system is compromised" — the blast radius with the classification of everything it reaches.
+
+Both pages need the MLPS view permission (the menu's); systems are read through ``restrict`` (a system outside the
+scope answers 404), and what lies outside the scope is counted, never named.
+"""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from core import audit, gate
+from core.choices import AuditAction
+from core.io import export_response
+from core.models import Unit
+from core.tree import subtree_q
+from core.views.generic import GateMixin, deny
+from core.widgets import use_autocomplete
+from inventory import impact
+from inventory.models import System
+from inventory.views.impact import graph_json
+
+from ..fusion import ranked, weights
+from ..models import Grading
+from ..selectors import compromise as selector
+from ..selectors.fusion import facts
+
+PER_PAGE = 50
+CLASS_COLORS_HEX = {"core": "#d63939", "important": "#ae3ec9", "general": "#fab005"}
+GRAPH_GENERAL_MAX = 60  # above this many general-data resources, the graph leaves them out (they stay counted)
+
+
+class FusionFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False)
+    department = forms.ModelChoiceField(label=gettext_lazy("Department"), queryset=Unit.objects.none(), required=False)
+    within = forms.ModelChoiceField(label=gettext_lazy("Within"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("department", "within"):
+            self.fields[name].queryset = Unit.objects.restrict(user, "view")
+            use_autocomplete(self.fields[name])
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
+
+    def apply(self, systems):
+        if not self.is_valid():
+            return systems.none()
+        data = self.cleaned_data
+        if data["q"]:
+            term = data["q"].strip()
+            systems = systems.filter(Q(name__icontains=term) | Q(code__icontains=term))
+        if data["department"]:
+            systems = systems.filter(owner_unit=data["department"])
+        if data["within"]:
+            systems = systems.filter(subtree_q("owner_unit__path", data["within"].path))
+        return systems
+
+
+class SecurityAnalysisMixin(GateMixin):
+    """Pages over systems that belong to the security module: the MLPS view permission opens them."""
+
+    model = Grading
+
+    def require_view(self):
+        self.require("view")
+        if not gate.has_perm(self.request.user, System, "view"):
+            raise deny(self.request, System)
+
+
+def ranking(user, systems, today=None):
+    return ranked(facts(user, systems, today=today or timezone.localdate()))
+
+
+class FusionView(SecurityAnalysisMixin, View):
+    def get(self, request):
+        self.require_view()
+        user = request.user
+        form = FusionFilterForm(request.GET or None, user=user)
+        systems = (
+            form.apply(System.objects.restrict(user, "view"))
+            if form.is_bound
+            else System.objects.restrict(user, "view")
+        )
+        rows = ranking(user, systems)
+        fmt = request.GET.get("export")
+        if fmt in ("csv", "xlsx"):
+            return self.export(rows, fmt)
+        page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        w = weights()
+        context = {
+            **self.common_context(),
+            "form": form,
+            "page": page,
+            "total": len(rows),
+            "top": rows[0].score if rows else 0,
+            "querystring": params.urlencode(),
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "version": w["version"],
+            "depth": w["blast_radius"]["depth"],
+        }
+        return render(request, "security/fusion.html", context)
+
+    def export(self, rows, fmt: str):
+        self.require("export")
+        audit.append(
+            audit.Entry(
+                action=AuditAction.EXPORT,
+                actor=self.request.user,
+                object_type="inventory.system",
+                unit_path=getattr(getattr(self.request.user, "unit", None), "path", ""),
+                event="fusion.exported",
+                changes={"format": fmt, "query": self.request.GET.urlencode(), "rows": len(rows)},
+            )
+        )
+        headers = [_("Rank"), _("System"), _("Code"), _("Department"), _("MLPS level"), _("Score"), _("Reasons")]
+        body = (
+            (
+                e.rank,
+                e.facts.name,
+                e.facts.code,
+                e.facts.unit,
+                e.facts.level or "",
+                e.score,
+                "；".join(f"{r.text} (+{r.points:g})" for r in e.reasons),
+            )
+            for e in rows
+        )
+        return export_response(fmt, _("Fusion risk ranking"), headers, body)
+
+
+class CompromiseView(SecurityAnalysisMixin, View):
+    """One URL serves the page, its graph's JSON (``?format=json``) and the export (``?export=csv|xlsx``); the system
+    is read through the gate first, so outside the scope all three answer 404."""
+
+    def get(self, request, pk):
+        self.require_view()
+        system = System.objects.restrict(request.user, "view").select_related("owner_unit").filter(pk=pk).first()
+        if system is None:
+            raise deny(request, System, object_id=pk, reason="scope")
+        depth = impact.clamp_depth(request.GET.get("depth"), weights()["blast_radius"]["depth"])
+        fmt = request.GET.get("export")
+        if fmt in ("csv", "xlsx"):
+            self.require("export")
+            everything = impact.EXPORT_LIMIT
+            found = selector.compromise(
+                user=request.user, system=system, depth=depth, limit=everything, list_limit=everything
+            )
+            return self.export(system, found, fmt)
+        found = selector.compromise(user=request.user, system=system, depth=depth)
+        if request.GET.get("format") == "json":
+            return JsonResponse(self.graph(found))
+        context = {
+            **self.common_context(),
+            "object": system,
+            "found": found,
+            "depth": depth,
+            "max_depth": impact.MAX_DEPTH,
+            "limit": impact.DEFAULT_LIMIT,
+            "list_limit": selector.LIST_LIMIT,
+            "graph_general_max": GRAPH_GENERAL_MAX,
+            "systems": found.result.side(impact.DOWN).systems,
+        }
+        return render(request, "security/compromise.html", context)
+
+    def graph(self, found) -> dict:
+        """The inventory's graph JSON, with each named resource coloured by its classification. When general data
+        would bury the core and important resources, the graph leaves it out; the tables and counts keep it."""
+        data = graph_json(found.result)
+        classes = {f"r{row['pk']}": row for row in found.resources}
+        general = set()
+        for node in data["nodes"]:
+            row = classes.get(node["id"])
+            if node["kind"] == "resource" and (row is None or row["data_class"] == "general"):
+                general.add(node["id"])
+            if row is not None:
+                node["color"] = CLASS_COLORS_HEX.get(row["data_class"], "")
+                node["note"] = row["class_label"]
+        if len(general) > GRAPH_GENERAL_MAX:
+            data["nodes"] = [n for n in data["nodes"] if n["id"] not in general]
+            data["edges"] = [e for e in data["edges"] if e["target"] not in general and e["source"] not in general]
+            data["omitted"] = len(general)
+        return data
+
+    def export(self, system, found, fmt: str):
+        rows = [
+            (_("Information system"), n.depth, n.name, n.code, n.unit, "")
+            for n in found.result.side(impact.DOWN).systems
+        ]
+        rows += [(_("Public service item"), "", s.name, s.code, s.unit.name, "") for s in found.services]
+        rows += [
+            (_("Data resource"), "", r["name"], r["code"], r["provider__name"], r["class_label"])
+            for r in found.resources
+        ]
+        audit.append(
+            audit.Entry(
+                action=AuditAction.EXPORT,
+                actor=self.request.user,
+                object_type="inventory.system",
+                object_id=str(system.pk),
+                object_repr=str(system),
+                unit_path=system.owner_unit.path,
+                event="compromise.exported",
+                changes={"format": fmt, "query": self.request.GET.urlencode(), "rows": len(rows)},
+            )
+        )
+        headers = [_("Type"), _("Depth"), _("Name"), _("Code"), _("Department"), _("Data classification")]
+        return export_response(fmt, _("If {name} is compromised").format(name=system.name), headers, rows)
+
+
+urlpatterns = [
+    path("fusion/", FusionView.as_view(), name="fusion"),
+    path("systems/<int:pk>/compromise/", CompromiseView.as_view(), name="compromise"),
+]

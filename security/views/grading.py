@@ -1,0 +1,276 @@
+"""Pages of MLPS grading and filing (等级保护定级备案): the list, the detail with its workflow, add and edit with a
+live preview of the levels, delete, import, export, the grading report (.docx), and the panel the system page shows.
+The workflow steps are in ``grading_steps``, the deadlines page in ``due``; their URLs are gathered here."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core import audit, gate
+from core.choices import AuditAction
+from core.files import attachments_of
+from core.io.export import content_disposition
+from core.views.generic import GateMixin, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from core.views.imports import BulkImportView
+from inventory.models import System
+
+from .. import grading as table
+from .. import report
+from ..choices import GradingState, HarmDegree, HarmObject
+from ..forms.grading import (
+    ApproveForm,
+    ExpertOpinionForm,
+    FileForm,
+    GradingFilterSet,
+    GradingForm,
+    RegradeForm,
+    RejectForm,
+)
+from ..models import ExpertOpinion, Grading, SecurityPolicy
+from ..schemas.grading import grading_schema
+from ..services import grading as services
+from ..services import schedule
+from ..tables.grading import LEVEL_COLORS, STATE_COLORS, GradingTable
+from . import due, grading_steps
+
+S = GradingState
+
+
+def matrix(setting: int, chosen=()) -> dict:
+    """The GB/T 22240-2020 table for the page: header, rows of (object label, [(level, which harms chose it)])."""
+    rows = []
+    for obj in HarmObject:
+        cells = []
+        for degree in HarmDegree:
+            level = table.sub_level(table.Harm(obj, degree), citizen_especially_serious=setting)
+            marks = [name for name, cell in chosen if cell == (obj, degree)]
+            cells.append((level, marks))
+        rows.append((obj.label, cells))
+    return {"degrees": [d.label for d in HarmDegree], "rows": rows}
+
+
+def steps(user, grading: Grading) -> dict:
+    """Which workflow steps this user may take on this grading now."""
+
+    def can(action):
+        return gate.can(user, action, grading)
+
+    state = grading.state
+    return {
+        "edit": state in services.EDITABLE_STATES and can("change"),
+        "delete": state in services.EDITABLE_STATES and not grading.filed_on and can("delete"),
+        "submit": state == S.DRAFT and can("change"),
+        "opinion": state == S.EXPERT_REVIEW and services.may_give_opinion(user, grading),
+        "close_review": state == S.EXPERT_REVIEW and can("change"),
+        "approve": state == S.APPROVAL and not grading.approved_on and can("approve"),
+        "file": state == S.APPROVAL and bool(grading.approved_on) and can("file"),
+        "reject": state == S.APPROVAL and can("file"),
+        "revise": state in (S.REJECTED, S.EXPERT_REVIEW) and can("change"),
+        "regrade": state == S.FILED and can("change"),
+    }
+
+
+class GradingListView(ObjectListView):
+    queryset = Grading.objects.select_related("system__owner_unit")
+    table = GradingTable
+    filterset = GradingFilterSet
+    template_name = "security/grading_list.html"
+
+
+class GradingView(ObjectView):
+    queryset = Grading.objects.select_related("system__owner_unit", "updated_by")
+    template_name = "security/grading.html"
+
+    def extra_context(self, obj):
+        user = self.request.user
+        policy = schedule.policy_for_system(obj.system)
+        opinions = ExpertOpinion.objects.restrict(user, "view").filter(grading=obj).order_by("-review_round", "pk")
+        allowed = steps(user, obj)
+        version = {"version": obj.version}
+        chosen = [
+            ("business", (obj.business_object, obj.business_degree)),
+            ("service", (obj.service_object, obj.service_degree)),
+        ]
+        return {
+            "system": obj.system,
+            "steps": allowed,
+            "any_step": any(allowed[name] for name in allowed if name not in {"edit", "delete"}),
+            "state_color": STATE_COLORS.get(obj.state, "secondary"),
+            "level_color": LEVEL_COLORS.get(obj.level, "secondary"),
+            "matrix": matrix(policy.citizen_especially_serious_level, chosen),
+            "opinions": opinions,
+            "current_round": obj.review_round,
+            "certificates": attachments_of(obj, kind="certificate"),
+            "opinion_form": ExpertOpinionForm(user=user) if allowed["opinion"] else None,
+            "approve_form": ApproveForm(initial=version) if allowed["approve"] else None,
+            "file_form": FileForm(initial=version) if allowed["file"] else None,
+            "reject_form": RejectForm(initial=version) if allowed["reject"] else None,
+            "regrade_form": RegradeForm(initial=version) if allowed["regrade"] else None,
+            "today": timezone.localdate(),
+        }
+
+
+class GradingEditView(ObjectEditView):
+    """Add (a system without a grading) or edit (draft or rejected only); the levels are computed on save."""
+
+    model = Grading
+    form = GradingForm
+    template_name = "security/grading_edit.html"
+
+    def load(self):
+        obj = super().load()
+        if obj.pk and obj.state not in services.EDITABLE_STATES:
+            messages.error(self.request, _("A grading can be changed only while it is a draft or rejected."))
+            raise Redirect(obj.get_absolute_url())
+        return obj
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Redirect as redirect:
+            return HttpResponseRedirect(redirect.url)
+
+    def new_object(self):
+        grading = Grading()
+        system = self.request.GET.get("system")
+        if system and system.isdigit():
+            grading.system = System.objects.restrict(self.request.user, "view").filter(pk=system).first()
+        return grading
+
+    def save(self, form, before):
+        return services.grading_save(
+            actor=self.request.user,
+            grading=form.save(commit=False),
+            before=before,
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+
+class Redirect(Exception):
+    def __init__(self, url: str):
+        self.url = url
+
+
+class GradingDeleteView(ObjectDeleteView):
+    model = Grading
+
+    def post(self, request, *args, **kwargs):
+        self.require("delete")
+        grading = self.get_object("delete")
+        try:
+            services.grading_delete(actor=request.user, grading=grading)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(grading.get_absolute_url())
+        messages.success(request, _("Deleted “{name}”.").format(name=grading))
+        return HttpResponseRedirect(reverse("security:grading_list"))
+
+
+class GradingImportView(BulkImportView):
+    model = Grading
+    schema = grading_schema
+
+    def commit(self, rows):
+        return services.gradings_import(actor=self.request.user, rows=rows)
+
+
+class GradingPreviewView(GateMixin, View):
+    """The sub-levels and level for the four choices as the form changes (htmx), with the government's setting of
+    the chosen system (or of the user's own unit before one is chosen)."""
+
+    model = Grading
+
+    def get(self, request):
+        self.require("view")
+        data = request.GET
+        system = None
+        if data.get("system", "").isdigit():
+            system = System.objects.restrict(request.user, "view").select_related("owner_unit")
+            system = system.filter(pk=data["system"]).first()
+        unit = system.owner_unit if system else getattr(request.user, "unit", None)
+        setting = SecurityPolicy.for_path(unit.path if unit else "").citizen_especially_serious_level
+        context = {"setting": setting, "result": None}
+        try:
+            business = table.Harm(data.get("business_object", ""), data.get("business_degree", ""))
+            service = table.Harm(data.get("service_object", ""), data.get("service_degree", ""))
+            context["result"] = table.grade(business, service, citizen_especially_serious=setting)
+            chosen = [("business", (business.object, business.degree)), ("service", (service.object, service.degree))]
+        except ValueError:
+            chosen = []
+        context["matrix"] = matrix(setting, chosen)
+        return render(request, "security/grading_preview.html", context)
+
+
+class GradingReportView(GateMixin, View):
+    """The grading report draft (.docx): whoever may view the grading may read its report; audited as an export."""
+
+    model = Grading
+    queryset = Grading.objects.select_related("system__owner_unit")
+
+    def get(self, request, pk):
+        self.require("view")
+        grading = self.get_object("view")
+        setting = schedule.policy_for_system(grading.system).citizen_especially_serious_level
+        content = report.build(grading, request.user, setting)
+        audit.append(
+            audit.Entry(
+                action=AuditAction.EXPORT,
+                actor=request.user,
+                object_type=Grading._meta.label_lower,
+                object_id=str(grading.pk),
+                object_repr=str(grading),
+                unit_path=gate.object_path(grading),
+                event="grading.report",
+                changes={"format": "docx"},
+            )
+        )
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        response["Content-Disposition"] = content_disposition(f"{grading.system.name}-定级报告.docx")
+        return response
+
+
+def system_panel(user, system) -> dict:
+    """For the system page: ``{"grading_panel": …}`` for ``templates/security/system_grading.html`` — the level,
+    state, filing number and deadlines with a link to the grading, or "Grade this system" when there is none."""
+    grading = Grading.objects.restrict(user, "view").filter(system=system).first()
+    can_add = grading is None and gradable(user, system)
+    panel = {
+        "system": system,
+        "grading": grading,
+        "can_view": gate.has_perm(user, Grading, "view"),
+        "add_url": reverse("security:grading_add") + f"?system={system.pk}" if can_add else "",
+        "today": timezone.localdate(),
+    }
+    if grading is not None:
+        panel["state_color"] = STATE_COLORS.get(grading.state, "secondary")
+        panel["filing_due"] = None if grading.state == S.FILED else grading.filing_due
+    return {"grading_panel": panel}
+
+
+def gradable(user, system) -> bool:
+    """The user may add a grading for ``system`` (scope of the grading is the system's department)."""
+    return (
+        gate.path_allowed(user, Grading, "add", system.owner_unit.path)
+        and not Grading.objects.filter(system=system).exists()
+    )
+
+
+urlpatterns = [
+    path("gradings/", GradingListView.as_view(), name="grading_list"),
+    path("gradings/add/", GradingEditView.as_view(), name="grading_add"),
+    path("gradings/import/", GradingImportView.as_view(), name="grading_import"),
+    path("gradings/preview/", GradingPreviewView.as_view(), name="grading_preview"),
+    path("gradings/<int:pk>/", GradingView.as_view(), name="grading"),
+    path("gradings/<int:pk>/edit/", GradingEditView.as_view(), name="grading_edit"),
+    path("gradings/<int:pk>/delete/", GradingDeleteView.as_view(), name="grading_delete"),
+    path("gradings/<int:pk>/report/", GradingReportView.as_view(), name="grading_report"),
+    *grading_steps.urlpatterns,
+    *due.urlpatterns,
+]

@@ -1,0 +1,178 @@
+"""The workflow steps of a grading, one POST view each (services.grading has the rules). A user who may not take
+the step, or cannot see the grading, gets 404 (audited); a step refused by the rules comes back as a message."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _lazy
+from django.views import View
+
+from core import gate
+from core.services import ConflictError
+from core.views.generic import GateMixin, deny
+
+from ..forms.grading import ApproveForm, ExpertOpinionForm, FileForm, RegradeForm, RejectForm, StepForm
+from ..models import Grading
+from ..services import grading as services
+
+
+def version_of(form) -> int | None:
+    return form.cleaned_data.get("version") if form.is_valid() else None
+
+
+class StepView(GateMixin, View):
+    """POST only. Subclasses set ``action`` (checked with gate.can on the grading), ``form_class`` and ``done``,
+    and implement ``perform(grading, form)``."""
+
+    model = Grading
+    queryset = Grading.objects.select_related("system__owner_unit")
+    http_method_names = ["post"]
+    form_class = StepForm
+    done = ""
+
+    def allowed(self, grading) -> bool:
+        return gate.can(self.request.user, self.action, grading)
+
+    def post(self, request, pk):
+        grading = self.get_object("view")
+        if not self.allowed(grading):
+            raise deny(request, Grading, object_id=pk)
+        form = self.build_form()
+        if not form.is_valid():
+            errors = [
+                f"{form.fields[name].label}: {' '.join(e)}" if name in form.fields else " ".join(e)
+                for name, e in form.errors.items()
+            ]
+            messages.error(request, " ".join(errors))
+            return HttpResponseRedirect(grading.get_absolute_url())
+        try:
+            self.perform(grading, form)
+        except ConflictError as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, str(self.done))
+        return HttpResponseRedirect(grading.get_absolute_url())
+
+    def build_form(self):
+        return self.form_class(data=self.request.POST, files=self.request.FILES)
+
+    def perform(self, grading, form):
+        raise NotImplementedError
+
+
+class SubmitView(StepView):
+    action = "change"
+    done = _lazy("Submitted. Level 2 and above go to expert review; level 1 goes to approval.")
+
+    def perform(self, grading, form):
+        services.grading_submit(actor=self.request.user, grading=grading, expected_version=version_of(form))
+
+
+class OpinionView(StepView):
+    """An expert's opinion (action "review" on the grading, or add on expert opinions); the expert is the user."""
+
+    form_class = ExpertOpinionForm
+    done = _lazy("Opinion recorded.")
+
+    def allowed(self, grading) -> bool:
+        return services.may_give_opinion(self.request.user, grading)
+
+    def build_form(self):
+        return ExpertOpinionForm(data=self.request.POST, user=self.request.user)
+
+    def perform(self, grading, form):
+        services.opinion_add(actor=self.request.user, grading=grading, opinion=form.save(commit=False))
+
+
+class CloseReviewView(StepView):
+    action = "change"
+    done = _lazy("Expert review closed; the grading awaits the supervising department's approval.")
+
+    def perform(self, grading, form):
+        services.grading_close_review(actor=self.request.user, grading=grading, expected_version=version_of(form))
+
+
+class ApproveView(StepView):
+    action = "approve"
+    form_class = ApproveForm
+    done = _lazy("Approval recorded.")
+
+    def perform(self, grading, form):
+        data = form.cleaned_data
+        services.grading_approve(
+            actor=self.request.user,
+            grading=grading,
+            approved_by_name=data["approved_by_name"],
+            approved_on=data["approved_on"],
+            expected_version=data.get("version"),
+        )
+
+
+class FileView(StepView):
+    action = "file"
+    form_class = FileForm
+    done = _lazy("Filing recorded. The level is now shown on the system.")
+
+    def perform(self, grading, form):
+        data = form.cleaned_data
+        services.grading_file(
+            actor=self.request.user,
+            grading=grading,
+            filing_number=data["filing_number"],
+            certificate_date=data["certificate_date"],
+            filed_on=data["filed_on"],
+            certificate=data.get("certificate"),
+            expected_version=data.get("version"),
+        )
+
+
+class RejectView(StepView):
+    action = "file"
+    form_class = RejectForm
+    done = _lazy("Rejection recorded. Revise the grading and submit it again.")
+
+    def perform(self, grading, form):
+        data = form.cleaned_data
+        services.grading_reject(
+            actor=self.request.user, grading=grading, reason=data["reason"], expected_version=data.get("version")
+        )
+
+
+class ReviseView(StepView):
+    action = "change"
+    done = _lazy("The grading is a draft again.")
+
+    def perform(self, grading, form):
+        services.grading_revise(actor=self.request.user, grading=grading, expected_version=version_of(form))
+
+
+class RegradeView(StepView):
+    action = "change"
+    form_class = RegradeForm
+    done = _lazy("Reopened for regrading. The filed level stays in force until the new grading is filed.")
+
+    def perform(self, grading, form):
+        data = form.cleaned_data
+        services.grading_regrade(
+            actor=self.request.user, grading=grading, reason=data["reason"], expected_version=data.get("version")
+        )
+
+
+STEPS = {
+    "submit": SubmitView,
+    "opinion": OpinionView,
+    "close-review": CloseReviewView,
+    "approve": ApproveView,
+    "file": FileView,
+    "reject": RejectView,
+    "revise": ReviseView,
+    "regrade": RegradeView,
+}
+
+urlpatterns = [
+    path(f"gradings/<int:pk>/{name}/", view.as_view(), name=f"grading_{name.replace('-', '_')}")
+    for name, view in STEPS.items()
+]

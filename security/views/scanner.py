@@ -1,0 +1,239 @@
+"""The scanner import (漏洞扫描结果导入) and the saved column mappings.
+
+upload (file, system, saved mapping) → mapping step (columns, severity words; guessed from the headers or taken from
+the mapping) → check: every bad row and column listed, duplicates and informational rows counted → import: all or
+nothing, audited, the mapping saved when named. The file is staged like core's imports (core.views.imports)."""
+
+import secrets
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+
+from core.io import ImportFileError
+from core.views.generic import GateMixin, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView, apply_errors
+from core.views.imports import PREVIEW_ROWS, staging_dir
+
+from .. import scanner
+from ..choices import Severity
+from ..forms.findings import ScannerMappingForm
+from ..forms.scanner import ScanForm, ScanUploadForm
+from ..models import Finding, ScannerMapping
+from ..services import findings as services
+from ..tables.findings import ScannerMappingTable
+
+LAST_USED = "security.scanner_mapping"
+
+
+def staged_path(user, token: str, name: str) -> Path:
+    return staging_dir() / f"{user.pk}-scan-{token}{Path(name).suffix.lower()[:8]}"
+
+
+class ScanView(GateMixin, View):
+    model = Finding
+    template_name = "security/scanner_import.html"
+
+    def get(self, request):
+        self.require("import")
+        initial = {"mapping": self.last_mapping()}
+        if request.GET.get("system", "").isdigit():
+            initial["system"] = int(request.GET["system"])
+        return self.page({"upload_form": ScanUploadForm(user=request.user, initial=initial)})
+
+    def last_mapping(self):
+        """The mapping used last time in this session, else the one changed most recently."""
+        mappings = ScannerMapping.objects.restrict(self.request.user, "view")
+        last = self.request.session.get(LAST_USED)
+        return (mappings.filter(pk=last).first() if last else None) or mappings.order_by("-updated_at").first()
+
+    def page(self, extra: dict, status: int = 200):
+        context = {**self.common_context(), "list_url": self.url("list"), "targets": scanner.TARGETS, **extra}
+        return render(self.request, self.template_name, context, status=status)
+
+    def post(self, request):
+        self.require("import")
+        if request.POST.get("token"):
+            return self.mapping_step()
+        return self.upload_step()
+
+    def stage(self, upload) -> tuple[str, list[str]]:
+        """Read the header (raises ImportFileError) and keep the file for the next steps; (token, headers)."""
+        headers = scanner.read_headers(upload, upload.name)
+        token = secrets.token_hex(16)
+        upload.seek(0)
+        with open(staged_path(self.request.user, token, upload.name), "wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        self.request.session[f"scan:{token}"] = upload.name
+        return token, headers
+
+    def upload_step(self):
+        user = self.request.user
+        form = ScanUploadForm(self.request.POST, self.request.FILES, user=user)
+        if not form.is_valid():
+            return self.page({"upload_form": form}, status=400)
+        upload, mapping = form.cleaned_data["file"], form.cleaned_data["mapping"]
+        try:
+            token, headers = self.stage(upload)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+            return self.page({"upload_form": form}, status=400)
+        columns = scanner.guess_columns(headers)
+        if mapping is not None:
+            columns.update({name: h for name, h in mapping.columns.items() if h in headers})
+        initial = {
+            "token": token,
+            "mapping": getattr(mapping, "pk", None),
+            "system": form.cleaned_data["system"].pk,
+            "found_on": timezone.localdate(),
+            "words": scanner.words_text(mapping.severities if mapping else scanner.DEFAULT_WORDS),
+            "save_as": mapping.name if mapping else "",
+            **{f"column_{name}": header for name, header in columns.items()},
+        }
+        scan_form = ScanForm(headers=headers, user=user, initial=initial)
+        return self.page({"form": scan_form, "filename": upload.name, "headers": headers})
+
+    def mapping_step(self):
+        request, user = self.request, self.request.user
+        data = request.POST.copy()
+        token = data.get("token", "")
+        name = request.session.get(f"scan:{token}")
+        if name is None or not token.isalnum():
+            raise Http404
+        file_error = ""
+        replacement = request.FILES.get("file")
+        if replacement is not None:
+            try:
+                new_token, _headers = self.stage(replacement)
+            except ImportFileError as exc:
+                file_error = str(exc)
+            else:
+                staged_path(user, token, name).unlink(missing_ok=True)
+                request.session.pop(f"scan:{token}", None)
+                token, name = new_token, replacement.name
+                data["token"] = token
+        path_ = staged_path(user, token, name)
+        if not path_.exists():
+            messages.error(request, _("The uploaded file is no longer available. Please upload it again."))
+            return HttpResponseRedirect(request.path)
+        with open(path_, "rb") as handle:
+            headers = scanner.read_headers(handle, name)
+        form = ScanForm(data, headers=headers, user=user)
+        if not form.is_valid() or file_error:
+            if file_error:
+                form.add_error("file", file_error)
+            return self.page({"form": form, "filename": name, "headers": headers}, status=400)
+        clean = form.cleaned_data
+        with open(path_, "rb") as handle:
+            result = scanner.read_scan(
+                handle,
+                name,
+                columns=form.columns(),
+                words=clean["words"],
+                system=clean["system"],
+                found_on=clean["found_on"],
+                user=user,
+                owner=clean["owner"],
+            )
+        context = {"form": form, "filename": name, "headers": headers, "result": result}
+        if not result.ok or data.get("action") != "import":
+            labels = dict(Severity.choices)
+            context["preview"] = [{**row, "severity": labels[row["severity"]]} for row in result.rows[:PREVIEW_ROWS]]
+            return self.page(context, status=200 if result.ok else 400)
+        try:
+            mapping = self.commit(form, result, name)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.page(context, status=400)
+        path_.unlink(missing_ok=True)
+        request.session.pop(f"scan:{token}", None)
+        if mapping is not None:
+            request.session[LAST_USED] = mapping.pk
+        count, system = len(result.rows), clean["system"].name
+        said = [
+            ngettext(
+                "Imported {count} finding from “{name}” for {system}.",
+                "Imported {count} findings from “{name}” for {system}.",
+                count,
+            ).format(count=count, name=name, system=system),
+            ngettext("{n} duplicate skipped.", "{n} duplicates skipped.", result.duplicates).format(
+                n=result.duplicates
+            ),
+            ngettext("{n} informational row skipped.", "{n} informational rows skipped.", result.skipped).format(
+                n=result.skipped
+            ),
+        ]
+        messages.success(request, " ".join(said))
+        return HttpResponseRedirect(reverse("security:finding_list") + f"?system={clean['system'].pk}&source=scanner")
+
+    @transaction.atomic
+    def commit(self, form, result, filename):
+        """The findings, and the mapping when it is named: both or neither."""
+        user, data = self.request.user, form.cleaned_data
+        system = data["system"]
+        mapping = ScannerMapping.objects.restrict(user, "view").filter(pk=data.get("mapping") or 0).first()
+        if data["save_as"]:
+            unit = services.mapping_unit(user, system)
+            if unit is None:
+                raise ValidationError({"save_as": _("You may not save column mappings; leave the name empty.")})
+            mapping = services.scannermapping_remember(
+                actor=user, unit=unit, name=data["save_as"], columns=form.columns(), severities=data["words"]
+            )
+        services.scan_import(
+            actor=user,
+            system=system,
+            rows=result.rows,
+            filename=filename,
+            duplicates=result.duplicates,
+            skipped=result.skipped,
+            mapping=mapping,
+        )
+        return mapping
+
+
+# Saved column mappings ---------------------------------------------------------------------------------------------
+
+
+class ScannerMappingListView(ObjectListView):
+    queryset = ScannerMapping.objects.select_related("unit")
+    table = ScannerMappingTable
+
+
+class ScannerMappingView(ObjectView):
+    queryset = ScannerMapping.objects.select_related("unit", "created_by", "updated_by")
+    template_name = "security/scannermapping.html"
+
+    def extra_context(self, obj):
+        columns = obj.columns or {}
+        return {
+            "columns": [(target.label, columns.get(target.name, "")) for target in scanner.TARGETS],
+            "words": sorted((obj.severities or {}).items(), key=lambda item: (item[1], item[0])),
+        }
+
+
+class ScannerMappingEditView(ObjectEditView):
+    model = ScannerMapping
+    form = ScannerMappingForm
+    template_name = "inventory/records_form.html"
+
+
+class ScannerMappingDeleteView(ObjectDeleteView):
+    model = ScannerMapping
+
+
+urlpatterns = [
+    path("findings/scan/", ScanView.as_view(), name="finding_scan"),
+    path("findings/mappings/", ScannerMappingListView.as_view(), name="scannermapping_list"),
+    path("findings/mappings/add/", ScannerMappingEditView.as_view(), name="scannermapping_add"),
+    path("findings/mappings/<int:pk>/", ScannerMappingView.as_view(), name="scannermapping"),
+    path("findings/mappings/<int:pk>/edit/", ScannerMappingEditView.as_view(), name="scannermapping_edit"),
+    path("findings/mappings/<int:pk>/delete/", ScannerMappingDeleteView.as_view(), name="scannermapping_delete"),
+]
