@@ -19,5 +19,5 @@ class CoreConfig(AppConfig):
         from core import search
         from core.models import Unit
 
-        search.register(Unit, fields=["name", "short_name", "code"])
-        search.register(User, fields=["full_name", "username", "title"], url=lambda user: user.get_absolute_url())
+        search.register(Unit, fields=["name", "short_name", "code"], url="core:unit")
+        search.register(User, fields=["full_name", "username", "title"], url="accounts:user")

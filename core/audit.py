@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core import context
+from core import bulk, context
 from core.choices import AuditAction, AuditCategory, Outcome
 from core.crypto import sm3_hex
 from core.models import AuditHead, AuditRecord
@@ -44,18 +44,33 @@ def _ts(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def canonical(values: dict) -> bytes:
     data = {key: values[key] for key in CHAIN_FIELDS}
     data["ts"] = _ts(values["ts"])
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _encode(data).encode("utf-8")
 
 
 def chain_hash(prev_hash: str, values: dict) -> str:
     return sm3_hex(bytes.fromhex(prev_hash) + canonical(values))
 
 
+_FLAT = {str, int, bool, type(None)}
+_KEYS = {str}
+
+
+def _flat(values) -> bool:
+    """Only None, str and int (bool, text and integer choices included), which ``jsonable`` keeps as they are."""
+    types = set(map(type, values))
+    return _FLAT.issuperset(types) or all(issubclass(t, str | int) or t is type(None) for t in types)
+
+
 def jsonable(value):
     """Make a field value safe for the canonical form: JSON-native types only, no floats' surprises."""
+    if type(value) is dict and _KEYS.issuperset(map(type, value)) and _flat(value.values()):
+        return dict(value)  # the common case (a snapshot of plain fields), without the walk below
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, dict):
@@ -65,6 +80,17 @@ def jsonable(value):
     if isinstance(value, dt.datetime):
         return _ts(value)
     return str(value)
+
+
+# "changes" follows "category" in the sorted keys, and no earlier value can hold this text (their quotes are escaped).
+_CHANGES_SLOT = '"changes":0,'
+
+
+def _body(values: dict, changes_json: str) -> str:
+    """``canonical(values)`` (less the UTF-8 encoding) given the time as text and ``changes`` already encoded, so that
+    a batch encodes each record's changes once, for the hash and for storage alike."""
+    outer = _encode({**values, "changes": 0})
+    return outer.replace(_CHANGES_SLOT, '"changes":' + changes_json + ",", 1)
 
 
 @dataclass
@@ -95,42 +121,60 @@ def _lock_head() -> AuditHead:
 
 @transaction.atomic
 def append_many(entries: Iterable[Entry]) -> list[AuditRecord]:
-    """Append a batch under one lock, chained in Python and written with one bulk insert."""
+    """Append a batch under one lock, chained in Python and written with ``bulk.insert_rows``.
+
+    ``changes`` is stored in its canonical form (sorted keys, no spaces, characters unescaped): encoded once for the
+    hash and the row, and read back by ``verify`` on SQLite without decoding."""
     entries = list(entries)
     if not entries:
         return []
     head = _lock_head()
     ctx = context.current()
     now = timezone.now()
-    seq, prev = head.seq, head.hash
+    ts_text = _ts(now)
+    ts_db = AuditRecord._meta.get_field("ts").get_db_prep_save(now, connection)
+    chain = [head.seq, head.hash]
     records = []
-    for entry in entries:
-        seq += 1
-        actor = entry.actor if getattr(entry.actor, "pk", None) else None
-        values = {
-            "seq": seq,
-            "ts": now,
-            "actor_id": actor.pk if actor else None,
-            "actor_name": entry.actor_name or (actor.get_username() if actor else "@console"),
-            "ip": ctx.ip,
-            "request_id": ctx.request_id,
-            "category": str(entry.category),
-            "action": str(entry.action),
-            "event": entry.event,
-            "outcome": str(entry.outcome),
-            "object_type": entry.object_type,
-            "object_id": str(entry.object_id),
-            "object_repr": str(entry.object_repr)[:200],
-            "unit_path": entry.unit_path,
-            "changes": jsonable(entry.changes or {}),
-        }
-        digest = chain_hash(prev, values)
-        records.append(AuditRecord(prev_hash=prev, hash=digest, **values))
-        prev = digest
-    AuditRecord.objects.bulk_create(records)
+
+    def rows():
+        # A generator, so that the database writes each chunk while the next is hashed.
+        seq, prev = chain
+        for entry in entries:
+            seq += 1
+            actor = entry.actor if getattr(entry.actor, "pk", None) else None
+            changes = jsonable(entry.changes or {})
+            changes_json = _encode(changes)
+            values = {
+                "seq": seq,
+                "ts": ts_text,
+                "actor_id": actor.pk if actor else None,
+                "actor_name": entry.actor_name or (actor.get_username() if actor else "@console"),
+                "ip": ctx.ip,
+                "request_id": ctx.request_id,
+                "category": str(entry.category),
+                "action": str(entry.action),
+                "event": entry.event,
+                "outcome": str(entry.outcome),
+                "object_type": entry.object_type,
+                "object_id": str(entry.object_id),
+                "object_repr": str(entry.object_repr)[:200],
+                "unit_path": entry.unit_path,
+            }
+            digest = sm3_hex(bytes.fromhex(prev) + _body(values, changes_json).encode("utf-8"))
+            values.update(ts=ts_db, changes=changes_json, prev_hash=prev, hash=digest)
+            records.append({**values, "ts": now, "changes": changes})
+            yield tuple(values[column] for column in _ROW_COLUMNS)
+            prev = digest
+        chain[:] = seq, prev
+
+    bulk.insert_rows(AuditRecord, _ROW_COLUMNS, rows())
+    seq, prev = chain
     head.seq, head.hash = seq, prev
     AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev)
-    return records
+    return bulk.instances(AuditRecord, records, saved_in=connection.alias)
+
+
+_ROW_COLUMNS = (*CHAIN_FIELDS, "prev_hash", "hash")
 
 
 def append(entry: Entry) -> AuditRecord:
@@ -186,75 +230,15 @@ class VerifyResult:
     reason: str = ""
 
 
-@dataclass
-class Segment:
-    """What one worker found in a seq range: its ends (to stitch ranges together) and the first fault."""
+def _verify_range(lo: int, hi: int | None):
+    """Check the records with lo <= seq < hi (see ``core.audit_verify``)."""
+    from core.audit_verify import verify_range
 
-    first_seq: int | None = None
-    first_prev: str = ""
-    last_seq: int | None = None
-    last_hash: str = ""
-    count: int = 0
-    bad_seq: int | None = None
-    reason: str = ""
+    table = connection.ops.quote_name(AuditRecord._meta.db_table)
+    return verify_range(CHAIN_FIELDS, table, lo, hi)
 
 
-def _ts_text(value) -> str:
-    """The canonical time from what the driver returns: a datetime (PostgreSQL) or Django's SQLite text."""
-    if isinstance(value, dt.datetime):
-        return _ts(value if value.tzinfo else value.replace(tzinfo=dt.UTC))
-    text = value.replace(" ", "T")
-    if "." not in text:
-        text += ".000000"
-    return text + "Z"
-
-
-def _verify_range(lo: int, hi: int | None) -> Segment:
-    """Check every record with lo <= seq < hi: its hash, and that it follows its predecessor inside the range.
-
-    A raw cursor and keys pre-sorted once keep the per-record cost to one JSON encoding and one SM3."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in (*CHAIN_FIELDS, "prev_hash", "hash"))
-    sql = f"SELECT {columns} FROM {quote(AuditRecord._meta.db_table)} WHERE seq >= %s"  # noqa: S608
-    params: list = [lo]
-    if hi is not None:
-        sql += " AND seq < %s"
-        params.append(hi)
-    sql += " ORDER BY seq"
-    order = sorted(range(len(CHAIN_FIELDS)), key=lambda i: CHAIN_FIELDS[i])
-    names = [CHAIN_FIELDS[i] for i in order]
-    ts_index, changes_index = CHAIN_FIELDS.index("ts"), CHAIN_FIELDS.index("changes")
-    encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode
-    segment = Segment()
-    expected_seq = None
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(10_000):
-            for row in rows:
-                seq, prev, stored = row[0], row[-2], row[-1]
-                if segment.first_seq is None:
-                    segment.first_seq, segment.first_prev = seq, prev
-                elif seq != expected_seq:
-                    segment.bad_seq, segment.reason = min(seq, expected_seq), "sequence gap"
-                    return segment
-                elif prev != segment.last_hash:
-                    segment.bad_seq, segment.reason = seq, "predecessor mismatch"
-                    return segment
-                values = list(row[: len(CHAIN_FIELDS)])
-                values[ts_index] = _ts_text(values[ts_index])
-                if isinstance(values[changes_index], str):
-                    values[changes_index] = json.loads(values[changes_index])
-                body = encode(dict(zip(names, [values[i] for i in order], strict=True))).encode("utf-8")
-                if sm3_hex(bytes.fromhex(prev) + body) != stored:
-                    segment.bad_seq, segment.reason = seq, "hash mismatch"
-                    return segment
-                segment.last_seq, segment.last_hash = seq, stored
-                segment.count += 1
-                expected_seq = seq + 1
-    return segment
-
-
-def _verify_parallel(bounds: list[tuple[int, int | None]]) -> list[Segment]:
+def _verify_parallel(bounds: list[tuple[int, int | None]]) -> list:
     """Every record carries its predecessor's hash, so seq ranges verify independently in worker processes and
     only their ends need stitching."""
     import multiprocessing

@@ -8,13 +8,23 @@ class SecurityConfig(AppConfig):
 
     def ready(self):
         import core.demo
+        from core import search
+        from core.gate import label
+        from inventory.views.records import SYSTEM_TABS
         from security import (
             cards,  # noqa: F401  (home-page card; validates fusion_weights.yaml at start-up)
             menu,  # noqa: F401  (the navigation group)
             signals,  # noqa: F401  (a system's scope change marks its grading for review)
         )
         from security.demo import extension
+        from security.models import Finding, Risk
+        from security.panels import system_tab
         from security.services import schedule  # noqa: F401  (recomputes provisional deadlines when a year loads)
 
+        if label(Finding) not in search.registered():
+            search.register(Finding, fields=["title", "reference", "asset", "system__name"])
+            search.register(Risk, fields=["title", "description"])
+        if system_tab not in SYSTEM_TABS:
+            SYSTEM_TABS.append(system_tab)
         if extension not in core.demo.EXTENSIONS:  # after the inventory's: its app comes first in INSTALLED_APPS
             core.demo.EXTENSIONS.append(extension)

@@ -124,9 +124,17 @@ class Facts:
 
 @dataclass
 class Reason:
+    """One factor: a short text, its points, and the counts behind it as separate items (shown as chips on the
+    page, so that no sentence is glued together from labels in one language's word order)."""
+
     code: str
     text: str
     points: float
+    details: tuple[str, ...] = ()
+
+    def full(self, separator: str) -> str:
+        """The text with its details, for the export (``separator`` is the translated list separator)."""
+        return f"{self.text} ({separator.join(self.details)})" if self.details else self.text
 
 
 @dataclass
@@ -190,9 +198,9 @@ def weigh(facts: Facts, w: dict | None = None, texts: Texts | None = None) -> Ex
     _, ngettext, label = texts, texts.n, texts.label  # noqa: N806
     reasons: list[Reason] = []
 
-    def add(code: str, points: float, text: str) -> None:
+    def add(code: str, points: float, text: str, details=()) -> None:
         if points > 0:
-            reasons.append(Reason(code, text, round(points, 1)))
+            reasons.append(Reason(code, text, round(points, 1), tuple(details)))
 
     if facts.level:
         add("level", w["level"]["points"][min(facts.level, 5)], _("MLPS level {level}").format(level=facts.level))
@@ -201,10 +209,14 @@ def weigh(facts: Facts, w: dict | None = None, texts: Texts | None = None) -> Ex
 
     open_total = sum(facts.findings.values())
     if open_total:
-        parts = "、".join(f"{facts.findings[s]} {label(c.Severity, s)}" for s in SEVERITIES if facts.findings.get(s))
+        by_severity = [
+            _("{label}: {n}").format(label=label(c.Severity, s), n=facts.findings[s])
+            for s in SEVERITIES
+            if facts.findings.get(s)
+        ]
         points = sum(w["findings"]["per_open"][s] * n for s, n in facts.findings.items())
-        text = ngettext("{n} open finding ({parts})", "{n} open findings ({parts})", open_total)
-        add("findings", capped(points, w["findings"]["cap"]), text.format(n=open_total, parts=parts))
+        text = ngettext("{n} open finding", "{n} open findings", open_total).format(n=open_total)
+        add("findings", capped(points, w["findings"]["cap"]), text, by_severity)
     if facts.overdue:
         text = ngettext("{n} finding past its deadline", "{n} findings past their deadline", facts.overdue)
         add(
@@ -218,9 +230,9 @@ def weigh(facts: Facts, w: dict | None = None, texts: Texts | None = None) -> Ex
         text = ngettext(
             "{n} downstream system within {depth} hops", "{n} downstream systems within {depth} hops", facts.downstream
         ).format(n=facts.downstream, depth=depth)
-        if facts.downstream_outside:
-            text += _(" ({n} outside your scope)").format(n=facts.downstream_outside)
-        add("downstream", capped(facts.downstream * w["downstream"]["per_system"], w["downstream"]["cap"]), text)
+        outside = [_("{n} outside your scope").format(n=facts.downstream_outside)] if facts.downstream_outside else []
+        points = capped(facts.downstream * w["downstream"]["per_system"], w["downstream"]["cap"])
+        add("downstream", points, text, outside)
     if facts.service_items:
         text = ngettext(
             "{n} public service item affected", "{n} public service items affected", facts.service_items
@@ -228,27 +240,24 @@ def weigh(facts: Facts, w: dict | None = None, texts: Texts | None = None) -> Ex
         points = capped(facts.service_items * w["service_items"]["per_item"], w["service_items"]["cap"])
         add("service_items", points, text)
 
-    exposure = []
-    points = 0.0
+    # Exposure: one reason per way in, each with its own points.
     if facts.network == ic.Network.INTERNET:
-        exposure.append(_("reachable from the internet"))
-        points += w["exposure"]["internet"]
+        add("exposure", w["exposure"]["internet"], _("Reachable from the internet"))
     if facts.user_scope in (ic.UserScope.PUBLIC, ic.UserScope.BOTH):
-        exposure.append(_("used by the public"))
-        points += w["exposure"]["public_users"]
-    if exposure:
-        add("exposure", points, _("Exposed: {what}").format(what="、".join(exposure)))
+        add("exposure", w["exposure"]["public_users"], _("Used by the public"))
 
     top = highest_class(facts)
     if top:
         held = sum(w["data"]["per_resource"][name] * facts.held.get(name, 0) for name in CLASSES)
         text = _("Holds {cls}").format(cls=label(ic.DataClass, top))
-        counts = "、".join(
-            f"{facts.held[name]} {label(ic.DataClass, name)}" for name in CLASSES if facts.held.get(name)
-        )
-        if counts:
-            text += _("; resources held: {counts}").format(counts=counts)
-        add("data", capped(w["data"]["class"][top] + held, w["data"]["cap"]), text)
+        resources = [
+            ngettext("{n} resource of {cls}", "{n} resources of {cls}", facts.held[name]).format(
+                n=facts.held[name], cls=label(ic.DataClass, name)
+            )
+            for name in CLASSES
+            if facts.held.get(name)
+        ]
+        add("data", capped(w["data"]["class"][top] + held, w["data"]["cap"]), text, resources)
 
     if facts.crypto_unmet:
         text = ngettext(

@@ -20,7 +20,7 @@ from inventory.models import DataResource, ServiceItem
 
 from . import grading as table
 from .choices import HarmDegree, HarmObject, Opinion
-from .services.grading import BASIS_PREFIX
+from .services.grading import own_rationale
 
 TITLE = "《信息系统安全等级保护定级报告》"
 OBJECTS = {
@@ -190,9 +190,8 @@ def build(grading, user, setting: int) -> bytes:
         row = [system.name, LEVELS[grading.business_level], LEVELS[grading.service_level], LEVELS[grading.level]]
         rows_table(document, [row], header)
         heading(document, "（四）定级理由", level=2)
-        for line in grading.rationale.splitlines():
-            # The stored basis line (in the language of whoever saved) is what (一)–(三) above say in full.
-            if line.strip() and not line.startswith(BASIS_PREFIX):
+        for line in own_rationale(grading.rationale).splitlines():  # the cells used are (一)–(三) above
+            if line.strip():
                 paragraph(document, line)
 
         opinions(document, grading)

@@ -16,9 +16,10 @@ from itertools import chain, islice
 from typing import IO, Any
 from urllib.parse import quote
 
-import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+
+from . import xlsx
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_BATCH = 64 * 1024
@@ -82,58 +83,43 @@ def text_width(value: Any) -> int:
 
 
 def write_xlsx(headers: Iterable[Any], rows: Iterable[Iterable[Any]], fileobj: IO[bytes], *, sheet: str = "") -> None:
-    """Write one worksheet to ``fileobj``; rows stream through temporary files, never all in memory."""
-    workbook = xlsxwriter.Workbook(
-        fileobj,
-        {
-            "constant_memory": True,
-            "in_memory": False,
-            "tmpdir": tempfile.gettempdir(),
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    worksheet = workbook.add_worksheet(sheet_name(sheet) if sheet else None)
-    bold = workbook.add_format({"bold": True})
-    quoted = workbook.add_format({"quote_prefix": True})
-    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    """Write one worksheet to ``fileobj``; rows stream into the zip, never all in memory (``core.io.xlsx``)."""
     labels = [_text(h) for h in headers]
     iterator = iter(rows)
     sample = [list(row) for row in islice(iterator, WIDTH_SAMPLE)]
-    for col, header in enumerate(labels):
-        width = max([text_width(header) + 2] + [text_width(row[col]) for row in sample if col < len(row)])
-        worksheet.set_column(col, col, min(max(width, 8), 50))
-    worksheet.freeze_panes(1, 0)
-    for col, header in enumerate(labels):
-        worksheet.write_string(0, col, header, bold)
-    for r, row in enumerate(chain(sample, iterator), start=1):
-        for col, value in enumerate(row):
-            _write(worksheet, r, col, value, quoted, day, moment)
-    workbook.close()
+    widths = [
+        min(max(max([text_width(header) + 2] + [text_width(row[col]) for row in sample if col < len(row)]), 8), 50)
+        for col, header in enumerate(labels)
+    ]
+    xlsx.write(
+        fileobj, labels, chain(sample, iterator), _cell, sheet=sheet_name(sheet) if sheet else "Sheet1", widths=widths
+    )
 
 
-def _write(worksheet: Any, row: int, col: int, value: Any, quoted: Any, day: Any, moment: Any) -> None:
-    if value is None or value == "":
-        return
-    if isinstance(value, bool):
-        worksheet.write_boolean(row, col, value)
-    elif isinstance(value, int) and abs(value) < MAX_EXACT_INT:
-        worksheet.write_number(row, col, value)
-    elif isinstance(value, float | Decimal) and math.isfinite(value) and _exact(value):
-        worksheet.write_number(row, col, float(value))
-    elif isinstance(value, datetime):
-        worksheet.write_datetime(row, col, _local(value), moment)
-    elif isinstance(value, date):
-        worksheet.write_datetime(row, col, value, day)
-    else:
-        text = _text(value)
-        # write_string never makes a formula; the quote prefix keeps it text even after the user edits the cell.
-        if text.startswith(FORMULA_PREFIXES):
-            worksheet.write_string(row, col, text, quoted)
-        else:
-            worksheet.write_string(row, col, text)
+def _cell(ref: str, value: Any) -> str:
+    """A value's cell: numbers as numbers (within a spreadsheet's 15 digits), dates with a date format, text as
+    text; text a spreadsheet would run as a formula keeps a quote prefix, which it keeps even after an edit."""
+    kind = type(value)
+    if kind is str:
+        if not value:
+            return ""
+        return xlsx.text_cell(ref, value, xlsx.QUOTED if value.startswith(FORMULA_PREFIXES) else 0)
+    if value is None:
+        return ""
+    if kind is bool:
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_EXACT_INT:
+        return xlsx.number_cell(ref, value)
+    if isinstance(value, float | Decimal) and math.isfinite(value) and _exact(value):
+        return xlsx.number_cell(ref, float(value))
+    if isinstance(value, datetime):
+        return xlsx.number_cell(ref, xlsx.excel_serial(_local(value)), xlsx.MOMENT)
+    if isinstance(value, date):
+        return xlsx.number_cell(ref, xlsx.excel_serial(value), xlsx.DAY)
+    text = _text(value)
+    if not text:
+        return ""
+    return xlsx.text_cell(ref, text, xlsx.QUOTED if text.startswith(FORMULA_PREFIXES) else 0)
 
 
 def _exact(value: float | Decimal) -> bool:

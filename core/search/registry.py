@@ -7,33 +7,27 @@ own transaction, so the index commits or rolls back with the object; imports cal
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 
+from core import bulk
 from core.gate import label, object_path
 from core.models import SearchEntry
+from core.urlcache import pk_url
 
 from .text import tokens
 
 CHUNK = 2000
 _TITLE_MAX = SearchEntry._meta.get_field("title").max_length
 _UPSERT_FIELDS = ["unit_path", "title", "url", "tokens"]
+_COLUMNS = ["object_type", "object_id", *_UPSERT_FIELDS]
 
 
 def _default_url(obj) -> str:
     return obj.get_absolute_url()
-
-
-def _follow(obj, lookup: str):
-    """Follow ``a__b__c`` through an instance's attributes; None if a link is missing."""
-    value = obj
-    for attr in lookup.split("__"):
-        value = getattr(value, attr, None)
-        if value is None:
-            return None
-    return value
 
 
 @dataclass(frozen=True)
@@ -41,7 +35,7 @@ class SearchSpec:
     model: type[models.Model]
     fields: tuple[str, ...]
     title: str | Callable = "__str__"
-    url: Callable = _default_url
+    url: Callable | str = _default_url  # a callable(obj), or the name of a view that takes the key
 
     @property
     def label(self) -> str:
@@ -56,19 +50,30 @@ class SearchSpec:
                 value = value()
         return str(value)[:_TITLE_MAX]
 
-    def text_of(self, obj) -> str:
-        values = (_follow(obj, field) for field in self.fields)
-        return " ".join(str(value) for value in values if value not in (None, ""))
+    @cached_property
+    def _lookups(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(field.split("__")) for field in self.fields)
 
-    def entry(self, obj) -> SearchEntry:
-        return SearchEntry(
-            object_type=self.label,
-            object_id=obj.pk,
-            unit_path=object_path(obj),
-            title=self.title_of(obj),
-            url=str(self.url(obj)),
-            tokens=tokens(self.text_of(obj)),
-        )
+    def text_of(self, obj) -> str:
+        values = []
+        for lookup in self._lookups:
+            value = obj
+            for attr in lookup:
+                value = getattr(value, attr, None)
+                if value is None:
+                    break
+            if value is not None and value != "":
+                values.append(str(value))
+        return " ".join(values)
+
+    def url_of(self, obj) -> str:
+        if isinstance(self.url, str):
+            return pk_url(self.url, obj.pk)
+        return str(self.url(obj))
+
+    def row(self, obj) -> tuple:
+        """The entry's column values, in the order of ``_COLUMNS``."""
+        return (self.label, obj.pk, object_path(obj), self.title_of(obj), self.url_of(obj), tokens(self.text_of(obj)))
 
     def related(self) -> list[str]:
         """The foreign keys that indexing follows, for ``select_related``."""
@@ -109,9 +114,12 @@ def register(
     *,
     fields: list[str],
     title: str | Callable = "__str__",
-    url: Callable = _default_url,
+    url: Callable | str = _default_url,
 ) -> SearchSpec:
-    """Make ``model`` searchable: ``fields`` (names, or ``fk__field`` lookups) are segmented into its tokens."""
+    """Make ``model`` searchable: ``fields`` (names, or ``fk__field`` lookups) are segmented into its tokens.
+
+    ``url`` is a callable(obj) (by default ``get_absolute_url``) or, cheaper when indexing in bulk, the name of a
+    view whose one argument is the key."""
     spec = SearchSpec(model=model, fields=tuple(fields), title=title, url=url)
     if spec.label in _specs:
         raise ValueError(f"{spec.label} is already registered for search")
@@ -136,20 +144,16 @@ def _spec_for(obj) -> SearchSpec | None:
     return _specs.get(label(type(obj)))
 
 
-def _upsert(entries: list[SearchEntry]) -> None:
-    SearchEntry.objects.bulk_create(
-        entries,
-        update_conflicts=True,
-        unique_fields=["object_type", "object_id"],
-        update_fields=_UPSERT_FIELDS,
-    )
+def _upsert(rows: list[tuple]) -> None:
+    """Insert or replace entries given as ``SearchSpec.row`` tuples (all plain str and int values)."""
+    bulk.upsert_rows(SearchEntry, _COLUMNS, rows, unique=["object_type", "object_id"], update=_UPSERT_FIELDS)
 
 
 def index_object(obj) -> None:
     """Write ``obj``'s search row (insert or update). Objects of unregistered models are ignored."""
     spec = _spec_for(obj)
     if spec is not None:
-        _upsert([spec.entry(obj)])
+        _upsert([spec.row(obj)])
 
 
 def remove_object(obj) -> None:
@@ -165,13 +169,13 @@ def index_many(objs: Iterable) -> int:
     Each object's unit path is read through its ``scope_path``: pass instances fetched with ``select_related`` on
     that path (see ``SearchSpec.related``), or every object costs a query.
     """
-    batch: list[SearchEntry] = []
+    batch: list[tuple] = []
     written = 0
     for obj in objs:
         spec = _spec_for(obj)
         if spec is None:
             continue
-        batch.append(spec.entry(obj))
+        batch.append(spec.row(obj))
         if len(batch) >= CHUNK:
             _upsert(batch)
             written += len(batch)
@@ -194,7 +198,7 @@ def _rebuild_one(spec: SearchSpec) -> int:
         if not chunk:
             break
         with transaction.atomic():
-            _upsert([spec.entry(obj) for obj in chunk])
+            _upsert([spec.row(obj) for obj in chunk])
         written += len(chunk)
         last = chunk[-1].pk
     # Rows whose object is gone.

@@ -155,3 +155,65 @@ def test_parallel_verify_matches_serial():
     assert audit.verify(workers=3).bad_seq == audit.verify(workers=1).bad_seq == 2500
     sql("DELETE FROM core_auditrecord WHERE seq = 1001")
     assert audit.verify(workers=3).bad_seq == audit.verify(workers=1).bad_seq == 1001
+
+
+# The fast check (core.audit_verify): the database writes the canonical text, the slow one is the fallback. ------
+
+
+@pytest.fixture
+def deferred(monkeypatch):
+    """How many records the fast check could not confirm and handed to the slow one."""
+    from core import audit_verify
+
+    count = [0]
+    settle = audit_verify._Checker.settle
+
+    def counting(self):
+        count[0] += len(self.pending)
+        return settle(self)
+
+    monkeypatch.setattr(audit_verify._Checker, "settle", counting)
+    return count
+
+
+def test_changes_stored_canonical_and_confirmed_without_python_encoding(db, deferred):
+    audit.append_many(
+        [
+            audit.Entry(
+                action="event", object_repr=f"对象“{i}”\t", changes={"名": "值\n", "b": [1, {"z": None, "a": i}]}
+            )
+            for i in range(50)
+        ]
+    )
+    text = AuditRecord.objects.filter(seq=1).values_list("changes", flat=True).first()
+    assert text == {"b": [1, {"a": 0, "z": None}], "名": "值\n"}
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT changes FROM core_auditrecord WHERE seq = 1")
+            assert cursor.fetchone()[0] == '{"b":[1,{"a":0,"z":null}],"名":"值\\n"}'
+    assert audit.verify().ok
+    assert deferred[0] == 0
+
+
+def test_records_in_an_older_text_still_verify_and_their_edits_are_found(chain, deferred):
+    # Before the canonical form was stored, Django wrote changes with spaces and escaped characters.
+    sql("UPDATE core_auditrecord SET changes = %s WHERE seq = 3", ['{"n": 2}'])
+    sql("UPDATE core_auditrecord SET object_repr = %s WHERE seq = 5", ["对象4"])  # the same value
+    assert audit.verify().ok
+    sql("UPDATE core_auditrecord SET changes = %s WHERE seq = 3", ['{"n": 3}'])
+    assert audit.verify().bad_seq == 3
+
+
+def test_fast_and_slow_checks_agree_on_the_first_fault(chain, monkeypatch):
+    from core import audit_verify
+
+    sql("UPDATE core_auditrecord SET event = %s WHERE seq = 7", ["x"])
+    sql("DELETE FROM core_auditrecord WHERE seq = 9")
+    fast = audit.verify()
+    monkeypatch.setattr(audit_verify, "_fast", audit_verify._slow)
+    slow = audit.verify()
+    assert (
+        (fast.bad_seq, fast.reason, fast.checked)
+        == (slow.bad_seq, slow.reason, slow.checked)
+        == (7, "hash mismatch", 6)
+    )

@@ -133,3 +133,20 @@ def test_api_filters(tree, client):
     assert [r["code"] for r in rows] == ["990001-CZ-01"]
     rows = client.get(reverse("api:unit-list"), {"code": "990002"}).json()["results"]
     assert rows == []
+
+
+def test_every_local_app_is_packaged_for_the_govcio_command():
+    """`govcio run` imports the apps from the installed package: an app missing from the package list breaks
+    `make run` on a fresh machine while the tests (run from the checkout) still pass."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(__file__).resolve().parents[2]
+    include = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    local = [app for app in settings.INSTALLED_APPS if (root / app.split(".")[0]).is_dir()]
+    assert local, "no local apps found"
+    for app in local:
+        assert any(fnmatch.fnmatch(app.split(".")[0], pattern) for pattern in include), app

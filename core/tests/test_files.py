@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from core import files, testing
 from core.choices import AuditAction
@@ -96,7 +97,10 @@ class RefusedTests(FileTestCase):
         self.assertEqual(self.attach("小报告.pdf", PDF).size, len(PDF))  # within the limit
 
     def test_empty_is_refused(self):
-        self.assertIn("empty", self.refused("空报告.pdf", b""))
+        with translation.override("zh-hans"):
+            self.assertIn("空文件", self.refused("空报告.pdf", b""))
+        with translation.override("en"):
+            self.assertIn("empty", self.refused("空报告.pdf", b""))
 
     def test_fake_docx_zip_without_word_part_is_refused(self):
         self.refused("密评报告.docx", office_zip("content.xml"))

@@ -2,16 +2,20 @@
 links between systems, and the catalog browser. Every read goes through ``restrict``; writes through the services."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from core import gate
+from core.tables import choice_labels
 from core.tree import subtree_q
+from core.urlcache import pk_url
 from core.views.generic import (
     BulkDeleteView,
     BulkEditView,
@@ -92,22 +96,94 @@ class SystemListView(ObjectListView):
     filterset = SystemFilterSet
 
 
+LINKS_SHOWN = 100  # per direction on a system's page; the link list has them all
+LINK_ROW = (
+    '<div class="list-group-item"><div class="row align-items-center g-2">'
+    '<div class="col-auto"><i class="ti {} text-secondary"></i></div>'
+    '<div class="col text-truncate">{}<div class="small text-secondary">{} · {} · {}{}</div></div>'
+    '<div class="col-auto"><a href="{}" class="btn btn-sm btn-ghost-secondary">{}</a></div></div></div>'
+)
+
+
+# Modules add tabs to the system page: tab(user, system) -> {"id", "label", "badge", "template", "context"} or None.
+# The tab's context joins the page's, so its template reads its own names (e.g. the security app's panels).
+SYSTEM_TABS: list = []
+
+
 class SystemView(ObjectView):
     queryset = System.objects.select_related("owner_unit", "created_by", "updated_by")
     template_name = "inventory/system.html"
 
+    def link_rows(self, links, obj, outgoing: bool) -> list[dict]:
+        """The first ``LINKS_SHOWN`` links one way, as values with the other end's name, unit and visibility (its
+        unit path checked in Python, as ``restrict`` would in SQL): a hub has hundreds of links, and the list page
+        pages through them all."""
+        user = self.request.user
+        mine, other = ("from_system", "to_system") if outgoing else ("to_system", "from_system")
+        rows = list(
+            links.filter(**{mine: obj})
+            .annotate(resource_count=RESOURCE_COUNT)
+            .values(
+                "pk",
+                "direction",
+                "method",
+                "frequency",
+                "resource_count",
+                other_id=F(f"{other}_id"),
+                other_name=F(f"{other}__name"),
+                other_unit=F(f"{other}__owner_unit__name"),
+                other_path=F(f"{other}__owner_unit__path"),
+            )[:LINKS_SHOWN]
+        )
+        for row in rows:
+            row["other_visible"] = gate.path_allowed(user, System, "view", row["other_path"])
+        return rows
+
+    def render_links(self, rows: list[dict], outgoing: bool) -> None:
+        method, frequency = choice_labels(Link, "method"), choice_labels(Link, "frequency")
+        details = escape(_("Details"))
+        arrow = "ti-arrow-right" if outgoing else "ti-arrow-left"
+        for row in rows:
+            n = row["resource_count"]
+            other = escape(row["other_name"])
+            if row["other_visible"]:
+                other = f'<a href="{pk_url("inventory:system", row["other_id"])}">{other}</a>'
+            else:
+                other = f"<span>{other}</span>"
+            row["html"] = mark_safe(  # noqa: S308 — every value is escaped above or is an URL of integers
+                LINK_ROW.format(
+                    "ti-arrows-left-right" if row["direction"] == c.LinkDirection.TWO_WAY else arrow,
+                    other,
+                    escape(row["other_unit"]),
+                    escape(method.get(row["method"], row["method"])),
+                    escape(frequency.get(row["frequency"], row["frequency"])),
+                    escape(" · " + ngettext("%(n)s resource", "%(n)s resources", n) % {"n": n}) if n else "",
+                    pk_url("inventory:link", row["pk"]),
+                    details,
+                )
+            )
+
     def extra_context(self, obj):
         user = self.request.user
-        links = Link.objects.restrict(user, "view").annotate(resource_count=RESOURCE_COUNT)
-        links_out = list(links.filter(from_system=obj).select_related("to_system__owner_unit"))
-        links_in = list(links.filter(to_system=obj).select_related("from_system__owner_unit"))
-        others = {link.to_system_id for link in links_out} | {link.from_system_id for link in links_in}
+        links = Link.objects.restrict(user, "view")
+        counts = links.aggregate(out=Count("pk", filter=Q(from_system=obj)), back=Count("pk", filter=Q(to_system=obj)))
+        links_out, links_in = self.link_rows(links, obj, True), self.link_rows(links, obj, False)
+        self.render_links(links_out, True)
+        self.render_links(links_in, False)
+        list_url = reverse("inventory:link_list")
+        link_groups = [
+            (_("Outgoing"), links_out, True, counts["out"], f"{list_url}?from_system={obj.pk}"),
+            (_("Incoming"), links_in, False, counts["back"], f"{list_url}?to_system={obj.pk}"),
+        ]
         field = System._meta.get_field
         tech = [
             (field(f"tech_{p}").verbose_name, getattr(obj, f"tech_{p}"), getattr(obj, f"tech_{p}_domestic"))
             for p in System.TECH_PARTS
         ]
+        tabs = [tab for tab in (make(user, obj) for make in SYSTEM_TABS) if tab]
         return {
+            **{name: value for tab in tabs for name, value in tab["context"].items()},
+            "system_tabs": tabs,
             "status_color": STATUS_COLORS.get(obj.status, "secondary"),
             "data_class_color": DATA_CLASS_COLORS.get(obj.data_class, "secondary"),
             "tech": tech,
@@ -117,9 +193,8 @@ class SystemView(ObjectView):
             .filter(system=obj)
             .select_related("provider")
             .annotate(item_count=ITEM_COUNT),
-            "link_groups": [(_("Outgoing"), links_out, True), (_("Incoming"), links_in, False)],
-            "link_count": len(links_out) + len(links_in),
-            "visible_systems": visible_ids(user, System, others),
+            "link_groups": link_groups,
+            "link_count": counts["out"] + counts["back"],
             "reviews": ZombieReview.objects.restrict(user, "view")
             .filter(system=obj)
             .select_related("decided_by", "target_system"),
@@ -441,10 +516,10 @@ def unit_panel(model, unit_path: str, list_name: str, label):
 
 
 UNIT_PANELS = [
-    unit_panel(System, "owner_unit__path", "inventory:system_list", _lazy("Information systems")),
-    unit_panel(ServiceItem, "unit__path", "inventory:serviceitem_list", _lazy("Public service items")),
-    unit_panel(DataResource, "provider__path", "inventory:dataresource_list", _lazy("Data resources")),
-    unit_panel(Link, "from_system__owner_unit__path", "inventory:link_list", _lazy("Links")),
+    unit_panel(System, "owner_unit__path", "inventory:system_list", gettext_lazy("Information systems")),
+    unit_panel(ServiceItem, "unit__path", "inventory:serviceitem_list", gettext_lazy("Public service items")),
+    unit_panel(DataResource, "provider__path", "inventory:dataresource_list", gettext_lazy("Data resources")),
+    unit_panel(Link, "from_system__owner_unit__path", "inventory:link_list", gettext_lazy("Links")),
 ]
 
 

@@ -67,7 +67,7 @@ class ScanForm(forms.Form):
         label=_("Owner"),
         queryset=User.objects.none(),
         required=False,
-        help_text=_("Who answers for the rectification."),
+        help_text=_("Who answers for the rectification: you, unless you choose someone else here."),
     )
     words = words_field()
     save_as = forms.CharField(

@@ -11,6 +11,9 @@ with the government's setting for "citizens × especially serious". The workflow
     approval --reject--> rejected
     filed --regrade--> draft                        (the filed level stays on the system until a new filing)
 
+The dates follow one another and none lies ahead: graded_on ≤ approved_on ≤ filed_on and certificate_date, all
+≤ today (a filing entered late keeps its real dates, but never ones before the grading they file).
+
 Every step checks its action with ``gate.can`` (404 otherwise), refuses a wrong state with a message, is written
 with optimistic locking, audited as a named event ("grading.submit", …) and refreshes the stored deadlines.
 """
@@ -38,7 +41,7 @@ from ..models import ExpertOpinion, Grading, SecurityPolicy
 from . import schedule
 
 S = GradingState
-BASIS_PREFIX = "GB/T 22240-2020:"  # marks the generated line of the rationale; never translated
+BASIS_PREFIX = "GB/T 22240-2020:"  # the table line earlier versions stored in the rationale; removed on save
 EDITABLE_STATES = (S.DRAFT, S.REJECTED)
 
 
@@ -60,38 +63,27 @@ class PolicyBook:
 # The levels ---------------------------------------------------------------------------------------------------------
 
 
-def basis(grading: Grading, setting: int) -> str:
-    """The table cells used, as one line of the rationale (GB/T 22240-2020 §§ 6–7)."""
-    line = _(
-        "business information security: {bo} × {bd} → level {bl}; system service security: {so} × {sd} → level "
-        "{sl}; the system's level is the higher one: level {level}."
-    ).format(
-        bo=HarmObject(grading.business_object).label,
-        bd=HarmDegree(grading.business_degree).label,
-        bl=grading.business_level,
-        so=HarmObject(grading.service_object).label,
-        sd=HarmDegree(grading.service_degree).label,
-        sl=grading.service_level,
-        level=grading.level,
-    )
-    cell = (HarmObject.CITIZEN, HarmDegree.ESPECIALLY_SERIOUS)
-    if cell in {(grading.business_object, grading.business_degree), (grading.service_object, grading.service_degree)}:
-        line += " " + _("Especially serious harm to citizens is level {n} by the government's setting.").format(
-            n=setting
-        )
-    return f"{BASIS_PREFIX} {line}"
-
-
-def with_basis(rationale: str, line: str) -> str:
-    """The user's rationale with the generated basis line replaced (never repeated)."""
+def own_rationale(rationale: str) -> str:
+    """The rationale as its author wrote it. The table cells used are not stored in it: the page and the report
+    render them from the stored objects and degrees (in the reader's language, the report in Chinese); a line that
+    earlier versions added (``BASIS_PREFIX``) is dropped."""
     kept = [text for text in (rationale or "").splitlines() if not text.startswith(BASIS_PREFIX)]
     while kept and not kept[-1].strip():
         kept.pop()
-    return "\n".join([*kept, "", line]) if kept else line
+    return "\n".join(kept)
+
+
+def uses_citizen_setting(grading: Grading) -> bool:
+    """One harm is "citizens × especially serious", the cell each government sets (GB/T 22240-2020 table 2)."""
+    cell = (HarmObject.CITIZEN, HarmDegree.ESPECIALLY_SERIOUS)
+    return cell in {
+        (grading.business_object, grading.business_degree),
+        (grading.service_object, grading.service_degree),
+    }
 
 
 def compute(grading: Grading, policy: SecurityPolicy | None = None) -> Grading:
-    """Set business_level, service_level and level from the table with the government's setting, and the basis."""
+    """Set business_level, service_level and level from the table with the government's setting."""
     policy = policy or schedule.policy_for_system(grading.system)
     setting = policy.citizen_especially_serious_level
     try:
@@ -107,7 +99,7 @@ def compute(grading: Grading, policy: SecurityPolicy | None = None) -> Grading:
         result.service_level,
         result.level,
     )
-    grading.rationale = with_basis(grading.rationale, basis(grading, setting))
+    grading.rationale = own_rationale(grading.rationale)
     return grading
 
 
@@ -290,6 +282,14 @@ def grading_approve(
         raise ValidationError({"approved_by_name": _("Name the supervising department that approved the grading.")})
     if approved_on > timezone.localdate():
         raise ValidationError({"approved_on": _("The date cannot be in the future.")})
+    if grading.graded_on and approved_on < grading.graded_on:
+        raise ValidationError(
+            {
+                "approved_on": _("The approval cannot predate the grading (graded on {date}).").format(
+                    date=grading.graded_on.isoformat()
+                )
+            }
+        )
     fields = {"approved_by_name": approved_by_name.strip(), "approved_on": approved_on}
     note = {}
     if grading.level < 2:
@@ -315,18 +315,23 @@ def grading_file(
     refuse_unless(grading, S.APPROVAL)
     if not grading.approved_on:
         raise ValidationError(_("Record the supervising department's approval before the filing."))
-    filed_on = _today(filed_on)
+    filed_on, today = _today(filed_on), timezone.localdate()
+    approved = grading.approved_on.isoformat()
     errors = {}
     if not (filing_number or "").strip():
         errors["filing_number"] = _("Enter the filing number issued by the public security bureau.")
     if certificate_date is None:
         errors["certificate_date"] = _("Enter the date of the filing certificate.")
+    elif certificate_date > today:
+        errors["certificate_date"] = _("The date cannot be in the future.")
     elif certificate_date < grading.approved_on:
-        errors["certificate_date"] = _("The certificate cannot predate the approval.")
-    if filed_on < grading.approved_on:
-        errors["filed_on"] = _("The filing cannot predate the approval.")
-    if filed_on > timezone.localdate():
+        errors["certificate_date"] = _("The certificate cannot predate the approval (approved on {date}).").format(
+            date=approved
+        )
+    if filed_on > today:
         errors["filed_on"] = _("The date cannot be in the future.")
+    elif filed_on < grading.approved_on:
+        errors["filed_on"] = _("The filing cannot predate the approval (approved on {date}).").format(date=approved)
     if errors:
         raise ValidationError(errors)
     note = _set_system_level(grading)

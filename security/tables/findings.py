@@ -41,20 +41,32 @@ class DeadlineColumn(Column):
         return format_html('<span class="text-nowrap">{}{}</span>', mark, obj.deadline.isoformat())
 
 
+class WideColumn(Column):
+    """A name that gets room: at least ``rem`` wide, so a wide table scrolls rather than crushing it to a character
+    or two a line."""
+
+    def __init__(self, name, header, rem: int = 12, **kwargs):
+        super().__init__(name, header, **kwargs)
+        self.rem = rem
+
+    def html(self, obj):
+        return format_html('<div style="min-width: {}rem">{}</div>', self.rem, super().html(obj))
+
+
 class FindingTable(Table):
+    """What a rectification list needs: the finding, where, how bad, how far, by when and who. The export has the
+    same columns (core.tables); the other fields are on each finding's page and in the import template."""
+
     default_sort = "-found_on"
     columns = [
-        Column("title", _("Title"), sort="title", link=True),
-        Column("system", _("Information system"), accessor="system.name", sort="system__name"),
-        Column("department", _("Department"), accessor="system.owner_unit.name", sort="system__owner_unit__path"),
+        WideColumn("title", _("Title"), rem=14, sort="title", link=True),
+        WideColumn("system", _("Information system"), rem=10, accessor="system.name", sort="system__name"),
         BadgeColumn("severity", _("Severity"), SEVERITY_COLORS, sort="severity"),
-        Column("source", _("Source"), sort="source"),
         BadgeColumn("status", _("Status"), STATUS_COLORS, sort="status"),
-        Column("owner", _("Owner"), accessor="owner", sort="owner__full_name"),
-        NowrapColumn("found_on", _("Found on"), sort="found_on"),
         DeadlineColumn("deadline", _("Deadline"), sort="deadline"),
-        Column("asset", _("Asset")),
-        NowrapColumn("reference", _("Reference")),
+        # A callable, so that the export writes the owner's name rather than the key (core.tables reads plain
+        # field paths as values).
+        NowrapColumn("owner", _("Owner"), accessor=lambda finding: finding.owner, sort="owner__full_name"),
     ]
 
     @classmethod

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.tables import Column, Table
+from inventory.tables import NowrapColumn
 
 from ..choices import GradingState
 
@@ -54,11 +55,11 @@ class GradingTable(Table):
     default_sort = "system__code"
     columns = [
         Column("system", _("Information system"), accessor="system.name", sort="system__name", link=True),
-        Column("code", _("System code"), accessor="system.code", sort="system__code"),
+        NowrapColumn("code", _("System code"), accessor="system.code", sort="system__code"),
         Column("department", _("Department"), accessor="system.owner_unit.name", sort="system__owner_unit__path"),
-        Column("level", _("Level"), sort="level"),
+        NowrapColumn("level", _("Level"), sort="level"),
         StateColumn("state", _("State"), sort="state"),
-        Column("filing_number", _("Filing number"), sort="filing_number"),
+        NowrapColumn("filing_number", _("Filing number"), sort="filing_number"),
         DueColumn("filing_due", _("Filing due"), "filing_due_provisional", accessor=filing_due, sort="filing_due"),
         DueColumn("next_assessment_due", _("Next assessment"), sort="next_assessment_due"),
         DueColumn("next_self_inspection_due", _("Next self-inspection"), sort="next_self_inspection_due"),

@@ -2,8 +2,11 @@
 days over a holiday with swapped working days; provisional past the loaded calendar; set by hand), the form's
 prefill from an assessment page, bulk edit, the template import, the list's filters and the system page's panel."""
 
+import csv
 import datetime as dt
+import io
 import itertools
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
@@ -330,6 +333,26 @@ class ListAndPanelTests(TestCase):
         self.assertEqual(self.listed("?severity=critical"), {self.late.pk})
         self.assertEqual(len(self.listed(f"?department={self.tree.dept_a.pk}")), 4)
         self.assertEqual(len(self.listed(f"?within={self.tree.township_a.pk}")), 0)
+
+    def test_the_list_shows_the_columns_that_matter_and_exports_them(self):
+        self.client.force_login(self.cio)
+        response = self.client.get(reverse("security:finding_list"))
+        headers = [h["name"] for h in response.context["table"].headers()]
+        self.assertEqual(headers, ["title", "system", "severity", "status", "deadline", "owner"])
+        self.assertContains(response, "<title>Findings")  # capfirst: verbose_name_plural is lowercase
+        body = b"".join(self.client.get(reverse("security:finding_list") + "?export=csv").streaming_content)
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+        mine = next(row for row in rows if row[0] == self.mine.title)
+        self.assertEqual(mine[-1], "李强", "the owner's name, not the key")
+
+    def test_verify_and_reject_forms_have_distinct_ids(self):
+        self.client.force_login(testing.make_user("verifier_list", "cio", self.tree.county_a))
+        Finding.objects.filter(pk=self.fixed.pk).update(fixed_by=self.cio)
+        body = self.client.get(self.fixed.get_absolute_url()).content.decode()
+        self.assertIn('id="verify_note"', body)
+        self.assertIn('id="reject_note"', body)
+        ids = re.findall(r'\sid="([^"]+)"', body)
+        self.assertEqual(len(ids), len(set(ids)), [i for i in ids if ids.count(i) > 1])
 
     def test_system_panel(self):
         panel = system_panel(self.cio, self.system)["findings_panel"]

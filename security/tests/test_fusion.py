@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from core import testing
 from core.models import AuditRecord
@@ -17,6 +18,7 @@ from inventory.models import Link, ServiceItem
 from inventory.services import link_save, serviceitem_save
 from inventory.tests.test_records import new_resource, new_system
 from security import fusion
+from security.choices import Severity
 from security.fusion import Facts, WeightsError, load_weights, ranked, weigh, weights
 from security.models import CryptoAssessment, CryptoItemResult, Finding, Grading
 from security.selectors import reach
@@ -88,12 +90,30 @@ class WeighTests(SimpleTestCase):
         self.assertEqual(self.delta(service_items=4), 4 * W["service_items"]["per_item"])
         reason = weigh(base(downstream=3, downstream_outside=1)).reasons[-1]
         self.assertIn("3", reason.text)
-        self.assertIn("1", reason.text)
+        self.assertEqual(reason.details, ("1 outside your scope",))
 
     def test_exposure(self):
         self.assertEqual(self.delta(network="internet"), W["exposure"]["internet"])
         self.assertEqual(self.delta(user_scope="both"), W["exposure"]["public_users"])
         self.assertEqual(self.delta(user_scope="internal", network="egov_extranet"), 0)
+        # One reason per way in, each with its own points, rather than one sentence joined from labels.
+        both = [r for r in weigh(base(network="internet", user_scope="public")).reasons if r.code == "exposure"]
+        self.assertEqual(
+            [(r.text, r.points) for r in both],
+            [
+                ("Reachable from the internet", W["exposure"]["internet"]),
+                ("Used by the public", W["exposure"]["public_users"]),
+            ],
+        )
+
+    def test_counts_are_separate_details_with_the_choices_labels(self):
+        reasons = {r.code: r for r in weigh(base(findings={"high": 2, "low": 1}, held={"core": 1})).reasons}
+        self.assertEqual(reasons["findings"].text, "3 open findings")
+        self.assertEqual(reasons["findings"].details, ("High: 2", "Low: 1"))
+        self.assertEqual(reasons["data"].details, ("1 resource of Core data",))
+        self.assertEqual(reasons["findings"].full(", "), "3 open findings (High: 2, Low: 1)")
+        with translation.override("zh-hans"):  # the labels are the model's choices, in the reader's language
+            self.assertIn(str(Severity.HIGH.label), weigh(base(findings={"high": 2})).reasons[-1].details[0])
 
     def test_data_classification_of_system_and_held_resources(self):
         data = W["data"]

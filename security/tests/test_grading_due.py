@@ -81,6 +81,24 @@ class DueListTests(DeadlinesTestCase):
         self.assertIn(("filing", self.soon_filing.system_id, False), rows)
         self.assertNotIn(("filing", self.far_filing.system_id, False), rows)
 
+    def test_a_longer_horizon_shows_what_is_due_later(self):
+        """A filing done today is next assessed in a year: not due soon, but found with the one-year horizon."""
+        recent = filed_grading(self.tree.dept_a, level=3, graded_on=self.today, filed_on=self.today)
+        assessment = ("assessment", recent.system_id, False)
+        self.assertNotIn(assessment, self.rows())
+        self.assertNotIn(assessment, self.rows(within="90"))
+        self.assertIn(assessment, self.rows(within="365", kind="assessment"))
+        self.assertIn(("filing", self.overdue_filing.system_id, True), self.rows(within="365"))  # still overdue
+        self.assertEqual(self.rows(within="7"), self.rows(), "an unknown horizon is the policy's window")
+
+    def test_the_horizon_is_offered_with_the_policys_window(self):
+        SecurityPolicy.objects.create(unit=self.tree.county_a, due_soon_days=15)
+        self.client.force_login(self.cio)
+        response = self.client.get(reverse("security:due_list"), {"within": "365"})
+        self.assertEqual([code for code, _label in response.context["horizons"]], ["", "90", "365"])
+        self.assertIn("15 days", str(response.context["horizons"][0][1]))
+        self.assertContains(response, '<option value="365" selected>')
+
     def test_filters(self):
         self.assertEqual({k for k, _pk, _l in self.rows(kind="crypto")}, {"crypto"})
         self.assertTrue(all(late for _k, _pk, late in self.rows(status="overdue")))

@@ -3,6 +3,7 @@ grading): each step with and without its permission, in the wrong state, out of 
 what filing and regrading do to the system's level."""
 
 import datetime as dt
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
@@ -339,16 +340,68 @@ class RegradeTests(WorkflowTestCase):
 
 
 class DetailStepsTests(WorkflowTestCase):
+    def page(self, grading, user) -> str:
+        self.client.force_login(user)
+        return self.client.get(grading.get_absolute_url()).content.decode()
+
     def test_each_user_sees_only_their_steps(self):
         grading = self.in_review()
-        self.client.force_login(self.expert)
-        body = self.client.get(grading.get_absolute_url()).content.decode()
+        body = self.page(grading, self.expert)
         self.assertIn('id="opinion-form"', body)
         self.assertNotIn('id="close-review"', body)
-        self.client.force_login(self.liaison)
-        body = self.client.get(grading.get_absolute_url()).content.decode()
-        self.assertIn('id="close-review"', body)
+        self.assertNotIn('id="workflow"', body, "the expert's only step is the opinion form: no empty card")
+        body = self.page(grading, self.liaison)
         self.assertNotIn('id="opinion-form"', body)
-        self.client.force_login(self.leader)
-        body = self.client.get(grading.get_absolute_url()).content.decode()
+        self.assertIn('id="workflow"', body)
+        body = self.page(grading, self.leader)
         self.assertNotIn('id="workflow"', body)
+
+    def test_closing_is_offered_only_once_an_opinion_is_in(self):
+        grading = self.in_review()
+        body = self.page(grading, self.liaison)
+        self.assertIn('id="waiting-opinions"', body)
+        self.assertNotIn('id="close-review"', body)
+        self.step(grading, "opinion", self.expert, ExpertReviewTests.OPINION)
+        body = self.page(grading, self.liaison)
+        self.assertIn('id="close-review"', body)
+        self.assertNotIn('id="waiting-opinions"', body)
+
+    def test_a_disagreement_is_shown_instead_of_the_close_button(self):
+        grading = self.in_review()
+        services.opinion_add(actor=None, grading=grading, opinion=opinion(conclusion="disagree", name="周教授"))
+        body = self.page(grading, self.liaison)
+        self.assertIn('id="review-disagreed"', body)
+        self.assertIn("周教授", body)
+        self.assertNotIn('id="close-review"', body)
+        self.assertIn('id="revise"', body)
+
+    def test_an_expert_who_gave_their_opinion_gets_no_empty_form_again(self):
+        grading = self.in_review()
+        self.step(grading, "opinion", self.expert, ExpertReviewTests.OPINION)
+        body = self.page(grading, self.expert)
+        self.assertIn('id="own-opinion"', body)
+        self.assertIn("2026-03-10", body)
+        self.assertNotIn('id="opinion-form"', body)
+        # The next round (after a revision) asks again.
+        services.grading_revise(actor=None, grading=grading)
+        services.grading_submit(actor=None, grading=Grading.objects.get(pk=grading.pk), today=D(2026, 4, 1))
+        body = self.page(grading, self.expert)
+        self.assertIn('id="opinion-form"', body)
+        self.assertNotIn('id="own-opinion"', body)
+
+    def test_the_office_may_still_enter_other_experts_written_opinions(self):
+        grading = self.in_review()
+        self.step(grading, "opinion", self.cio, {**ExpertReviewTests.OPINION, "expert_name": "王芳"})
+        body = self.page(grading, self.cio)
+        self.assertIn('id="own-opinion"', body)
+        self.assertIn('id="opinion-form"', body)  # folded under "another expert's written opinion"
+        self.assertEqual(self.client.get(grading.get_absolute_url()).context["opinion_form"]["expert_name"].value(), "")
+
+    def test_element_ids_are_unique_in_each_state(self):
+        grading = self.in_approval()
+        for user in (self.cio, self.liaison, self.expert):
+            body = self.page(grading, user)
+            ids = re.findall(r'\sid="([^"]+)"', body)
+            self.assertEqual(len(ids), len(set(ids)), [i for i in ids if ids.count(i) > 1])
+        self.assertIn('id="approve_version"', self.page(grading, self.cio))
+        self.assertIn('id="reject_version"', self.page(grading, self.cio))

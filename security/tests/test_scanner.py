@@ -116,6 +116,33 @@ class ScanImportTests(TestCase):
         response = self.client.get(self.url)
         self.assertEqual(response.context["upload_form"].initial["mapping"], mapping)
 
+    def test_the_importer_owns_the_findings_unless_someone_is_named(self):
+        response = self.upload(csv_file(ROWS[:1]))
+        self.assertContains(response, "you, unless you choose someone else")
+        response = self.client.post(self.url, self.mapping_data(response, action="check"))
+        self.assertContains(response, 'id="scan-owner"')
+        response = self.client.post(self.url, self.mapping_data(response, action="import"))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Finding.objects.get(system=self.system).owner, self.liaison)
+
+        colleague = testing.make_user("colleague_scan", "liaison", self.tree.dept_a, full_name="赵丽")
+        other = new_system(self.tree.dept_a)
+        response = self.upload(csv_file(ROWS[:1]), system=other)
+        response = self.client.post(self.url, self.mapping_data(response, action="check", owner=colleague.pk))
+        self.assertContains(response, "Owner of the new findings: 赵丽")
+        self.client.post(self.url, self.mapping_data(response, action="import", owner=colleague.pk))
+        self.assertEqual(Finding.objects.get(system=other).owner, colleague)
+
+    def test_counts_of_nothing_are_not_said(self):
+        response = self.upload(csv_file(ROWS[:2]))
+        response = self.client.post(self.url, self.mapping_data(response, action="check"))
+        self.assertNotContains(response, 'id="scan-counts"')
+        self.assertNotContains(response, "0 rows")
+        response = self.client.post(self.url, self.mapping_data(response, action="import"))
+        message = [str(m) for m in response.wsgi_request._messages][0]
+        self.assertTrue(message.startswith("Imported 2 findings"), message)
+        self.assertNotIn("skipped", message)
+
     def test_xlsx_with_a_saved_mapping_of_unusual_headers(self):
         header = ["威胁名称", "危险程度", "目标地址", "漏洞引用", "首次发现"]
         rows = [

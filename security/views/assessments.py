@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import audit, files, gate
@@ -36,7 +36,7 @@ from ..schemas.assessments import assessment_schema, complete_rows, cryptoassess
 from ..services import assessments as services
 from ..tables.assessments import CONCLUSION_COLORS, AssessmentTable, CryptoAssessmentTable, crypto_rows, item_cells
 
-ASSESS_BEFORE_LIVE = _lazy("Assess before going live, then yearly for important systems.")
+ASSESS_BEFORE_LIVE = gettext_lazy("Assess before going live, then yearly for important systems.")
 
 
 def finding_url(obj, source: str, field: str, user) -> str | None:

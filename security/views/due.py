@@ -1,5 +1,6 @@
 """The deadlines page (security:due_list): filings, assessments, self-inspections and crypto assessments that are
-overdue or due within the government's "due soon" window (SecurityPolicy.due_soon_days), everything read through
+overdue or due within the government's "due soon" window (SecurityPolicy.due_soon_days) — or, with ``?within=``,
+within 90 days or a year, so that an assessment due next year can be looked up too — everything read through
 ``restrict``. Filing dates counted on a year whose holiday calendar is not loaded yet are marked provisional."""
 
 import datetime as dt
@@ -13,7 +14,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from core import audit, gate
@@ -22,14 +23,14 @@ from core.views.generic import GateMixin
 
 from .. import reminders
 from ..choices import GradingState
-from ..models import CryptoAssessment, Grading
+from ..models import CryptoAssessment, Grading, SecurityPolicy
 from ..services.grading import PolicyBook
 
 KINDS = {
-    "filing": _lazy("Filing"),
-    "assessment": _lazy("MLPS assessment"),
-    "self_inspection": _lazy("Self-inspection"),
-    "crypto": _lazy("Crypto assessment"),
+    "filing": gettext_lazy("Filing"),
+    "assessment": gettext_lazy("MLPS assessment"),
+    "self_inspection": gettext_lazy("Self-inspection"),
+    "crypto": gettext_lazy("Crypto assessment"),
 }
 
 
@@ -56,14 +57,20 @@ class Due:
         return KINDS[self.kind]
 
 
-def due_rows(user, today: dt.date) -> list[Due]:
-    """Every deadline the user can see that is overdue or due within its government's window, soonest first."""
+# ?within= choices beyond the policy's window (days).
+HORIZONS = {"90": (90, gettext_lazy("90 days")), "365": (365, gettext_lazy("1 year"))}
+
+
+def due_rows(user, today: dt.date, days: int | None = None) -> list[Due]:
+    """Every deadline the user can see that is overdue or due within its government's window (or within ``days``
+    when given), soonest first."""
     book = PolicyBook()
-    horizon = today + dt.timedelta(days=max([p.due_soon_days for p in book.by_path.values()] + [30]))
+    windows = [p.due_soon_days for p in book.by_path.values()] + [book.default.due_soon_days]
+    horizon = today + dt.timedelta(days=days if days is not None else max(windows))
     rows: list[Due] = []
 
     def add(kind, system, date, url, level=None, provisional=False):
-        window = book.for_path(system.owner_unit.path).due_soon_days
+        window = days if days is not None else book.for_path(system.owner_unit.path).due_soon_days
         if date <= today + dt.timedelta(days=window):
             rows.append(Due(kind, system, date, (date - today).days, url, level, provisional))
 
@@ -100,7 +107,9 @@ class DueListView(GateMixin, View):
     def get(self, request):
         self.require("view")
         today = timezone.localdate()
-        rows = due_rows(request.user, today)
+        within = request.GET.get("within", "")
+        within = within if within in HORIZONS else ""
+        rows = due_rows(request.user, today, HORIZONS[within][0] if within else None)
         kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
         if kind in KINDS:
             rows = [row for row in rows if row.kind == kind]
@@ -114,12 +123,21 @@ class DueListView(GateMixin, View):
             "kinds": KINDS,
             "kind": kind,
             "status": status,
+            "within": within,
+            "horizons": [("", self.policy_window()), *[(code, label) for code, (_days, label) in HORIZONS.items()]],
             "today": today,
             "querystring": params.urlencode(),
             "overdue_count": sum(row.overdue for row in rows),
             "can_remind": gate.has_perm(request.user, Grading, "change"),
         }
         return render(request, "security/due_list.html", context)
+
+    def policy_window(self) -> str:
+        """The default horizon's label: the "due soon" window of the user's own government (each system's row
+        still uses the window of its own government)."""
+        unit = getattr(self.request.user, "unit", None)
+        days = SecurityPolicy.for_path(unit.path if unit else "").due_soon_days
+        return ngettext("{n} day (security policy)", "{n} days (security policy)", days).format(n=days)
 
 
 class RemindView(GateMixin, View):

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import files, gate
@@ -70,13 +70,14 @@ class FindingView(ObjectView):
             "status_color": STATUS_COLORS.get(obj.status, "secondary"),
             "assessment_visible": visible(Assessment, user, obj.assessment_id),
             "crypto_visible": visible(CryptoAssessment, user, obj.crypto_assessment_id),
-            "rectify_form": RectifyForm(initial={"version": obj.version})
+            # Each form with its own id prefix: the verify and reject forms share field names on one page.
+            "rectify_form": RectifyForm(initial={"version": obj.version}, auto_id="rectify_%s")
             if obj.status == c.FindingStatus.OPEN and gate.can(user, "change", obj)
             else None,
             "can_verify": can_verify and obj.status == c.FindingStatus.FIXED and obj.fixed_by_id != user.pk,
             "is_fixer": can_verify and obj.status == c.FindingStatus.FIXED and obj.fixed_by_id == user.pk,
-            "verify_form": VerifyForm(initial={"version": obj.version}),
-            "reject_form": RejectForm(initial={"version": obj.version}),
+            "verify_form": VerifyForm(initial={"version": obj.version}, auto_id="verify_%s"),
+            "reject_form": RejectForm(initial={"version": obj.version}, auto_id="reject_%s"),
         }
 
 
@@ -223,7 +224,7 @@ class StepView(GateMixin, View):
 class RectifyView(StepView):
     action = "change"
     form_class = RectifyForm
-    done = _lazy("Rectification recorded. Someone other than you verifies it.")
+    done = gettext_lazy("Rectification recorded. Someone other than you verifies it.")
 
     def perform(self, finding, data):
         services.finding_rectify(
@@ -238,7 +239,7 @@ class RectifyView(StepView):
 class VerifyView(StepView):
     action = "verify"
     form_class = VerifyForm
-    done = _lazy("Verified: the finding is closed.")
+    done = gettext_lazy("Verified: the finding is closed.")
 
     def perform(self, finding, data):
         services.finding_verify(
@@ -249,7 +250,7 @@ class VerifyView(StepView):
 class RejectView(StepView):
     action = "verify"
     form_class = RejectForm
-    done = _lazy("Verification rejected: the finding is open again and its owner is told why.")
+    done = gettext_lazy("Verification rejected: the finding is open again and its owner is told why.")
 
     def perform(self, finding, data):
         services.finding_reject(

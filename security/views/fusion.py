@@ -125,6 +125,7 @@ class FusionView(SecurityAnalysisMixin, View):
             )
         )
         headers = [_("Rank"), _("System"), _("Code"), _("Department"), _("MLPS level"), _("Score"), _("Reasons")]
+        separator = _(", ")  # the list separator of the language ("、" in Chinese)
         body = (
             (
                 e.rank,
@@ -133,7 +134,7 @@ class FusionView(SecurityAnalysisMixin, View):
                 e.facts.unit,
                 e.facts.level or "",
                 e.score,
-                "；".join(f"{r.text} (+{r.points:g})" for r in e.reasons),
+                separator.join(f"{r.full(separator)} (+{r.points:g})" for r in e.reasons),
             )
             for e in rows
         )

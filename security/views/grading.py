@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from core import audit, gate
@@ -21,7 +22,7 @@ from inventory.models import System
 
 from .. import grading as table
 from .. import report
-from ..choices import GradingState, HarmDegree, HarmObject
+from ..choices import GradingState, HarmDegree, HarmObject, Opinion
 from ..forms.grading import (
     ApproveForm,
     ExpertOpinionForm,
@@ -41,8 +42,17 @@ from . import due, grading_steps
 S = GradingState
 
 
+# The table's headers are short so that it fits a narrow card; the full label is the header's title.
+DEGREE_HEADERS = {
+    HarmDegree.GENERAL: pgettext_lazy("degree of harm", "General"),
+    HarmDegree.SERIOUS: pgettext_lazy("degree of harm", "Serious"),
+    HarmDegree.ESPECIALLY_SERIOUS: pgettext_lazy("degree of harm", "Especially serious"),
+}
+
+
 def matrix(setting: int, chosen=()) -> dict:
-    """The GB/T 22240-2020 table for the page: header, rows of (object label, [(level, which harms chose it)])."""
+    """The GB/T 22240-2020 table for the page: headers (short, full), rows of (object label, [(level, which harms
+    chose it)])."""
     rows = []
     for obj in HarmObject:
         cells = []
@@ -51,7 +61,7 @@ def matrix(setting: int, chosen=()) -> dict:
             marks = [name for name, cell in chosen if cell == (obj, degree)]
             cells.append((level, marks))
         rows.append((obj.label, cells))
-    return {"degrees": [d.label for d in HarmDegree], "rows": rows}
+    return {"degrees": [(DEGREE_HEADERS[d], d.label) for d in HarmDegree], "rows": rows}
 
 
 def steps(user, grading: Grading) -> dict:
@@ -88,10 +98,12 @@ class GradingView(ObjectView):
 
     def extra_context(self, obj):
         user = self.request.user
-        policy = schedule.policy_for_system(obj.system)
-        opinions = ExpertOpinion.objects.restrict(user, "view").filter(grading=obj).order_by("-review_round", "pk")
+        setting = schedule.policy_for_system(obj.system).citizen_especially_serious_level
+        opinions = list(
+            ExpertOpinion.objects.restrict(user, "view").filter(grading=obj).order_by("-review_round", "pk")
+        )
+        current = [o for o in opinions if o.review_round == obj.review_round]
         allowed = steps(user, obj)
-        version = {"version": obj.version}
         chosen = [
             ("business", (obj.business_object, obj.business_degree)),
             ("service", (obj.service_object, obj.service_degree)),
@@ -99,20 +111,63 @@ class GradingView(ObjectView):
         return {
             "system": obj.system,
             "steps": allowed,
-            "any_step": any(allowed[name] for name in allowed if name not in {"edit", "delete"}),
+            # The opinion form sits in the review card, not in "Next step".
+            "any_step": any(allowed[name] for name in allowed if name not in {"edit", "delete", "opinion"}),
             "state_color": STATE_COLORS.get(obj.state, "secondary"),
             "level_color": LEVEL_COLORS.get(obj.level, "secondary"),
-            "matrix": matrix(policy.citizen_especially_serious_level, chosen),
+            "matrix": matrix(setting, chosen),
+            "citizen_setting": setting if services.uses_citizen_setting(obj) else None,
+            "rationale": services.own_rationale(obj.rationale),
             "opinions": opinions,
             "current_round": obj.review_round,
+            "opinions_in_round": len(current),
+            "disagreeing": [o.expert_name for o in current if o.conclusion == Opinion.DISAGREE],
             "certificates": attachments_of(obj, kind="certificate"),
-            "opinion_form": ExpertOpinionForm(user=user) if allowed["opinion"] else None,
-            "approve_form": ApproveForm(initial=version) if allowed["approve"] else None,
-            "file_form": FileForm(initial=version) if allowed["file"] else None,
-            "reject_form": RejectForm(initial=version) if allowed["reject"] else None,
-            "regrade_form": RegradeForm(initial=version) if allowed["regrade"] else None,
             "today": timezone.localdate(),
+            **self.opinion_context(obj, allowed, current),
+            **self.step_forms(obj, allowed),
         }
+
+    def opinion_context(self, grading, allowed, current) -> dict:
+        """The user's own opinion of this round, if given (then no empty form again, except for the office, which
+        also enters the written opinions of other experts), and the form."""
+        user = self.request.user
+        name = user.full_name or user.get_username()
+        own = next((o for o in current if o.expert_id == user.pk and o.expert_name == name), None)
+        form = None
+        if allowed["opinion"] and own is None:
+            form = ExpertOpinionForm(user=user, auto_id="opinion_%s")
+        elif allowed["opinion"] and gate.can(user, "change", grading):
+            form = ExpertOpinionForm(user=user, auto_id="opinion_%s", initial={"expert_name": ""})
+        return {"own_opinion": own, "opinion_form": form}
+
+    @staticmethod
+    def step_forms(grading, allowed) -> dict:
+        """One form per step; each with its own id prefix, so two on the page never share an element id. The date
+        inputs carry the range the service accepts (services.grading: after the grading or the approval, not in the
+        future), so the browser's date picker offers only those days."""
+        initial = {"version": grading.version}
+        forms = {"approve": ApproveForm, "file": FileForm, "reject": RejectForm, "regrade": RegradeForm}
+        built = {
+            name: form(initial=initial, auto_id=f"{name}_%s") if allowed[name] else None for name, form in forms.items()
+        }
+        today = timezone.localdate().isoformat()
+        ranges = {
+            "approve": (grading.graded_on, ["approved_on"], _("Not before the grading ({date}), nor in the future.")),
+            "file": (
+                grading.approved_on,
+                ["certificate_date", "filed_on"],
+                _("Not before the approval ({date}), nor in the future."),
+            ),
+        }
+        for name, (earliest, fields, hint) in ranges.items():
+            for field in fields if built[name] else ():
+                attrs = built[name].fields[field].widget.attrs
+                attrs["max"] = today
+                if earliest:
+                    attrs["min"] = earliest.isoformat()
+                    built[name].fields[field].help_text = hint.format(date=earliest.isoformat())
+        return {f"{name}_form": form for name, form in built.items()}
 
 
 class GradingEditView(ObjectEditView):

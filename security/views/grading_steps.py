@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import gate
@@ -65,7 +65,7 @@ class StepView(GateMixin, View):
 
 class SubmitView(StepView):
     action = "change"
-    done = _lazy("Submitted. Level 2 and above go to expert review; level 1 goes to approval.")
+    done = gettext_lazy("Submitted. Level 2 and above go to expert review; level 1 goes to approval.")
 
     def perform(self, grading, form):
         services.grading_submit(actor=self.request.user, grading=grading, expected_version=version_of(form))
@@ -75,7 +75,7 @@ class OpinionView(StepView):
     """An expert's opinion (action "review" on the grading, or add on expert opinions); the expert is the user."""
 
     form_class = ExpertOpinionForm
-    done = _lazy("Opinion recorded.")
+    done = gettext_lazy("Opinion recorded.")
 
     def allowed(self, grading) -> bool:
         return services.may_give_opinion(self.request.user, grading)
@@ -89,7 +89,7 @@ class OpinionView(StepView):
 
 class CloseReviewView(StepView):
     action = "change"
-    done = _lazy("Expert review closed; the grading awaits the supervising department's approval.")
+    done = gettext_lazy("Expert review closed; the grading awaits the supervising department's approval.")
 
     def perform(self, grading, form):
         services.grading_close_review(actor=self.request.user, grading=grading, expected_version=version_of(form))
@@ -98,7 +98,7 @@ class CloseReviewView(StepView):
 class ApproveView(StepView):
     action = "approve"
     form_class = ApproveForm
-    done = _lazy("Approval recorded.")
+    done = gettext_lazy("Approval recorded.")
 
     def perform(self, grading, form):
         data = form.cleaned_data
@@ -114,7 +114,7 @@ class ApproveView(StepView):
 class FileView(StepView):
     action = "file"
     form_class = FileForm
-    done = _lazy("Filing recorded. The level is now shown on the system.")
+    done = gettext_lazy("Filing recorded. The level is now shown on the system.")
 
     def perform(self, grading, form):
         data = form.cleaned_data
@@ -132,7 +132,7 @@ class FileView(StepView):
 class RejectView(StepView):
     action = "file"
     form_class = RejectForm
-    done = _lazy("Rejection recorded. Revise the grading and submit it again.")
+    done = gettext_lazy("Rejection recorded. Revise the grading and submit it again.")
 
     def perform(self, grading, form):
         data = form.cleaned_data
@@ -143,7 +143,7 @@ class RejectView(StepView):
 
 class ReviseView(StepView):
     action = "change"
-    done = _lazy("The grading is a draft again.")
+    done = gettext_lazy("The grading is a draft again.")
 
     def perform(self, grading, form):
         services.grading_revise(actor=self.request.user, grading=grading, expected_version=version_of(form))
@@ -152,7 +152,7 @@ class ReviseView(StepView):
 class RegradeView(StepView):
     action = "change"
     form_class = RegradeForm
-    done = _lazy("Reopened for regrading. The filed level stays in force until the new grading is filed.")
+    done = gettext_lazy("Reopened for regrading. The filed level stays in force until the new grading is filed.")
 
     def perform(self, grading, form):
         data = form.cleaned_data

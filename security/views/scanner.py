@@ -141,9 +141,10 @@ class ScanView(GateMixin, View):
                 system=clean["system"],
                 found_on=clean["found_on"],
                 user=user,
-                owner=clean["owner"],
+                owner=clean["owner"] or user,  # someone answers for every finding: the importer, unless named
             )
-        context = {"form": form, "filename": name, "headers": headers, "result": result}
+        owner = str(clean["owner"]) if clean["owner"] else ""
+        context = {"form": form, "filename": name, "headers": headers, "result": result, "owner_name": owner}
         if not result.ok or data.get("action") != "import":
             labels = dict(Severity.choices)
             context["preview"] = [{**row, "severity": labels[row["severity"]]} for row in result.rows[:PREVIEW_ROWS]]
@@ -163,14 +164,20 @@ class ScanView(GateMixin, View):
                 "Imported {count} finding from “{name}” for {system}.",
                 "Imported {count} findings from “{name}” for {system}.",
                 count,
-            ).format(count=count, name=name, system=system),
-            ngettext("{n} duplicate skipped.", "{n} duplicates skipped.", result.duplicates).format(
-                n=result.duplicates
-            ),
-            ngettext("{n} informational row skipped.", "{n} informational rows skipped.", result.skipped).format(
-                n=result.skipped
-            ),
+            ).format(count=count, name=name, system=system)
         ]
+        if result.duplicates:
+            said.append(
+                ngettext("{n} duplicate skipped.", "{n} duplicates skipped.", result.duplicates).format(
+                    n=result.duplicates
+                )
+            )
+        if result.skipped:
+            said.append(
+                ngettext("{n} informational row skipped.", "{n} informational rows skipped.", result.skipped).format(
+                    n=result.skipped
+                )
+            )
         messages.success(request, " ".join(said))
         return HttpResponseRedirect(reverse("security:finding_list") + f"?system={clean['system'].pk}&source=scanner")
 

@@ -161,3 +161,40 @@ def test_export_then_import_round_trip(units, user):
     assert result.ok, result.errors
     assert [row["pk"] for row in result.rows] == [units["city"].pk, units["county"].pk]
     assert result.rows[1]["parent_id"] == units["city"].pk
+
+
+@pytest.mark.django_db
+def test_table_export_reads_values_and_matches_the_models(django_assert_max_num_queries):
+    from accounts.models import User
+    from accounts.tables import UserTable
+    from core.tables import UnitTable
+    from core.testing import build_tree, make_user
+
+    tree = build_tree()
+    make_user("甲", "cio", tree.county_a, full_name="张三", title="=主任")
+    User.objects.create_user("乙", password=None, is_active=False)
+    users = User.objects.select_related("unit")
+    for table, queryset in ((UserTable, users), (UnitTable, Unit.objects.all())):
+        queryset = queryset.order_by("pk")
+        assert table(queryset)._values(queryset) is not None
+        with django_assert_max_num_queries(1):
+            by_values = list(table(queryset).export_rows())
+        by_models = list(table(list(queryset)).export_rows())
+        assert by_values == by_models and len(by_values) == queryset.count()
+    rows = {row[0]: row for row in UserTable(users.order_by("pk")).export_rows()}
+    assert rows["甲"] == ["甲", "张三", tree.county_a.name, "=主任", str(_("Yes")), ""]
+    assert rows["乙"][4] == str(_("No"))
+
+
+def test_write_xlsx_escapes_like_excel_and_reads_back():
+    from python_calamine import CalamineWorkbook
+
+    texts = [" 前后空格 ", "a&b<c>d\"e'", "_x0041_ 字面", "控制\x01字符", "换\n行", "x" * 40_000, "😀" * 20_000]
+    buffer = io.BytesIO()
+    write_xlsx(["h"] * len(texts), [texts], buffer)
+    back = CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue())).get_sheet_by_index(0).to_python()[1]
+    assert back[:5] == texts[:5]
+    assert back[5] == "x" * 32_767  # Excel's limit
+    assert back[6] == "😀" * 16_383  # counted in UTF-16 units
+    cell = read_book(buffer.getvalue())["A2"]
+    assert cell.value == " 前后空格 "  # whitespace kept (xml:space="preserve")

@@ -52,3 +52,32 @@ def test_warm_up_is_idempotent_and_caches_in_the_data_dir():
     warm_up()
     assert jieba.dt.initialized
     assert Path(jieba.dt.tmp_dir) == Path(settings.DATA_DIR)
+
+
+def whole_text_tokens(text: str) -> str:
+    """What tokens() computed before it cut blocks separately: jieba over the whole text at once."""
+    from core.search.text import _clean
+
+    text = normalise(text)
+    return " ".join(_clean(jieba.cut_for_search(text, HMM=False))) if text else ""
+
+
+def test_block_by_block_matches_jieba_over_the_whole_text():
+    import random
+
+    warm_up()
+    texts = [
+        "示例县人力资源和社会保障局 RSJ-2023-001 社保卡管理系统",
+        "c++ 开发 C#平台 AT&T at&t xc++y c#c# a.b_c%d&e+f#g-h",  # the ASCII words of jieba's dictionary
+        "財政體系，。、；：ＡＢ１２ IPv6改造 v2.0",
+        "_x0041_ 5G基站 3D打印 T恤 卡拉OK",
+        "",
+    ]
+    alphabet = (
+        "abcxyzABC0129+#&._%- ,/:()_"
+        + "人力资源和社会保障局数据管理平台系统县财政统一身份认证卡拉"
+        + "財政體，。ＡＢ１"
+    )
+    rng = random.Random(5)
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
+    assert [tokens(text) for text in texts] == [whole_text_tokens(text) for text in texts]
