@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from core import audit, gate, search
 from core.choices import AuditAction
 
-
 # Sent by object_update after a change is saved (in its transaction): sender=model, obj, changes {field: [before,
 # after]}, actor. Updates are single UPDATE statements, so Django's post_save does not fire for them; other apps
 # react to changed fields here (e.g. security marks a grading for review when a system's scope changes).
