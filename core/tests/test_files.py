@@ -125,7 +125,6 @@ class DigestTests(FileTestCase):
         self.assertEqual(b"".join(response.streaming_content), PDF)
         self.assertIn("attachment", response["Content-Disposition"])
         self.assertEqual(response["X-Content-Type-Options"], "nosniff")
-        response.close()
 
         with open(attachment.file.path, "wb") as handle:  # someone changes the file on disk
             handle.write(PDF.replace(b"Catalog", b"Catalot"))
