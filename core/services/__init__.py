@@ -119,6 +119,39 @@ def object_update(*, obj, actor, before: dict, expected_version: int | None = No
     return obj
 
 
+def require(actor, action: str, obj) -> None:
+    """A workflow step: the actor may ``action`` this object (``None`` is the operator's console); otherwise, as
+    everywhere, it does not exist."""
+    if actor is not None and not gate.can(actor, action, obj):
+        raise Http404
+
+
+def transition(obj, *, actor, event: str, expected_version=None, note: dict | None = None, **fields):
+    """A workflow step's write: set ``fields`` (states, dates, who did it) if nobody changed ``obj`` since
+    ``expected_version``, and audit the named ``event`` with what changed and the step's ``note``. The caller has
+    checked the permission (``require``) and the state."""
+    from django.utils import timezone
+
+    before = snapshot(obj)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    version = expected_version if expected_version is not None else obj.version
+    updated = (
+        type(obj)
+        ._base_manager.filter(pk=obj.pk, version=version)
+        .update(**fields, version=version + 1, updated_by_id=getattr(actor, "pk", None), updated_at=timezone.now())
+    )
+    if not updated:
+        raise ConflictError(
+            _("Someone else changed this record after you opened it. Reload it to see their changes, then edit again.")
+        )
+    obj.version = version + 1
+    changes = diff(before, snapshot(obj))
+    changes.update(note or {})
+    audit.record_object(action=AuditAction.EVENT, obj=obj, actor=actor, changes=changes, event=event)
+    return obj
+
+
 @transaction.atomic
 def object_delete(*, obj, actor, event: str = "") -> None:
     if actor is not None and not gate.can(actor, "delete", obj):

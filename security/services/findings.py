@@ -25,7 +25,7 @@ from core import audit, files, gate
 from core.choices import AuditAction
 from core.imports import import_rows
 from core.notify import notify
-from core.services import ConflictError, diff, object_create, object_delete, object_update, snapshot
+from core.services import object_create, object_delete, object_update, require, snapshot, transition
 
 from .. import deadlines
 from ..choices import FindingStatus
@@ -155,12 +155,6 @@ def findings_import(*, actor, rows: list[dict]) -> list[Finding]:
 # Workflow -----------------------------------------------------------------------------------------------------------
 
 
-def require(actor, action: str, finding: Finding) -> None:
-    """The actor may ``action`` this finding (``None`` is the operator's console); otherwise it does not exist."""
-    if actor is not None and not gate.can(actor, action, finding):
-        raise Http404
-
-
 def refuse_unless(finding: Finding, *states) -> None:
     if finding.status not in states:
         raise ValidationError(
@@ -177,21 +171,8 @@ def refuse_fixer(actor, finding: Finding) -> None:
 
 
 def _move(finding: Finding, *, actor, event: str, expected_version=None, note: dict | None = None, **fields):
-    """Write ``fields`` if nobody changed the finding since ``expected_version``; audit the named event."""
-    before = snapshot(finding)
-    for name, value in fields.items():
-        setattr(finding, name, value)
-    version = expected_version if expected_version is not None else finding.version
-    updated = Finding.objects.filter(pk=finding.pk, version=version).update(
-        **fields, version=version + 1, updated_by_id=getattr(actor, "pk", None), updated_at=timezone.now()
-    )
-    if not updated:
-        raise ConflictError(_("Someone else changed this finding after you opened it. Reload it and try again."))
-    finding.version = version + 1
-    changes = diff(before, snapshot(finding))
-    changes.update(note or {})
-    audit.record_object(action=AuditAction.EVENT, obj=finding, actor=actor, changes=changes, event=event)
-    return finding
+    """A step of the rectification workflow (core.services.transition)."""
+    return transition(finding, actor=actor, event=event, expected_version=expected_version, note=note, **fields)
 
 
 @transaction.atomic

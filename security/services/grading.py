@@ -31,7 +31,7 @@ from core import audit, gate
 from core.choices import AuditAction
 from core.files import attach
 from core.imports import import_rows
-from core.services import ConflictError, diff, object_create, object_delete, object_update, snapshot
+from core.services import object_create, object_delete, object_update, require, snapshot, transition
 from core.tree import ancestor_paths
 from inventory.models import System
 
@@ -148,12 +148,6 @@ def gradings_import(*, actor, rows: list[dict]) -> list[Grading]:
 # Workflow -----------------------------------------------------------------------------------------------------------
 
 
-def require(actor, action: str, obj) -> None:
-    """The actor may ``action`` this object (``None`` is the operator's console); otherwise it does not exist."""
-    if actor is not None and not gate.can(actor, action, obj):
-        raise Http404
-
-
 def refuse_unless(grading: Grading, *states) -> None:
     if grading.state not in states:
         raise ValidationError(
@@ -162,20 +156,8 @@ def refuse_unless(grading: Grading, *states) -> None:
 
 
 def _move(grading: Grading, *, actor, event: str, expected_version=None, note: dict | None = None, **fields):
-    """Write ``fields`` if nobody changed the grading since ``expected_version``; audit the named event."""
-    before = snapshot(grading)
-    for name, value in fields.items():
-        setattr(grading, name, value)
-    version = expected_version if expected_version is not None else grading.version
-    updated = Grading.objects.filter(pk=grading.pk, version=version).update(
-        **fields, version=version + 1, updated_by_id=getattr(actor, "pk", None), updated_at=timezone.now()
-    )
-    if not updated:
-        raise ConflictError(_("Someone else changed this grading after you opened it. Reload it and try again."))
-    grading.version = version + 1
-    changes = diff(before, snapshot(grading))
-    changes.update(note or {})
-    audit.record_object(action=AuditAction.EVENT, obj=grading, actor=actor, changes=changes, event=event)
+    """A step of the grading workflow (core.services.transition), then its deadlines follow."""
+    transition(grading, actor=actor, event=event, expected_version=expected_version, note=note, **fields)
     schedule.refresh_grading(grading)
     return grading
 

@@ -160,7 +160,7 @@ class WorkflowTests(TestCase):
     def test_stale_version_is_a_conflict(self):
         self.rectify()
         response = self.step(self.cio, "verify", {"version": self.finding.version - 1})
-        self.assertIn("Someone else changed this finding", self.said(response))
+        self.assertIn("Someone else changed this record", self.said(response))
         self.assertEqual(self.finding.status, S.FIXED)
 
     def test_services_refuse_the_same_rules(self):
