@@ -348,3 +348,50 @@ class BulkEditView(GateMixin, View):
             self.template_name,
             {**self.common_context(), "form": form, "objects": objects, "list_url": self.url("list")},
         )
+
+
+class StepView(GateMixin, View):
+    """A workflow step on one object, POST only: ``action`` is checked on the object with gate.can (404 and an audit
+    record otherwise); a form error, or a step the rules refuse (wrong state, a conflict), comes back as a message
+    on the object's page. Subclasses set ``model``/``queryset``, ``action``, ``form_class`` and ``done``, and
+    implement ``perform(obj, form)`` by calling the service that takes the step."""
+
+    http_method_names = ["post"]
+    form_class = None
+    done = ""
+
+    def allowed(self, obj) -> bool:
+        return gate.can(self.request.user, self.action, obj)
+
+    def build_form(self):
+        return self.form_class(data=self.request.POST, files=self.request.FILES)
+
+    def perform(self, obj, form):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        obj = self.get_object("view")
+        if not self.allowed(obj):
+            raise deny(request, self.get_model(), object_id=pk)
+        form = self.build_form()
+        if not form.is_valid():
+            messages.error(request, form_errors(form))
+            return HttpResponseRedirect(obj.get_absolute_url())
+        try:
+            with transaction.atomic():
+                self.perform(obj, form)
+        except ConflictError as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, str(self.done))
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+
+def form_errors(form) -> str:
+    """A form's errors as one message, each after its field's label."""
+    return " ".join(
+        f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    )

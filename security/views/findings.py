@@ -5,7 +5,6 @@ Every read goes through ``restrict``; writes through ``security.services.finding
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -13,19 +12,17 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from core import files, gate
 from core.forms import GovModelForm
 from core.services import ConflictError
+from core.views import generic
 from core.views.generic import (
     BulkEditView,
-    GateMixin,
     ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
     ObjectView,
-    deny,
 )
 from core.views.imports import BulkImportView
 
@@ -187,38 +184,12 @@ class FindingImportView(BulkImportView):
 # Workflow steps ---------------------------------------------------------------------------------------------------
 
 
-class StepView(GateMixin, View):
-    """POST only. ``action`` is checked with gate.can on the finding (404, audited, otherwise); a step the rules
-    refuse (wrong state, the fixer verifying their own work) comes back as a message."""
+class StepView(generic.StepView):
+    """A step of the rectification workflow (core.views.generic.StepView); the rules refuse, for instance, the fixer
+    verifying their own work."""
 
     model = Finding
     queryset = Finding.objects.select_related("system__owner_unit", "owner", "fixed_by")
-    http_method_names = ["post"]
-    form_class = None
-    done = ""
-
-    def post(self, request, pk):
-        finding = self.get_object("view")
-        if not gate.can(request.user, self.action, finding):
-            raise deny(request, Finding, object_id=pk)
-        form = self.form_class(data=request.POST, files=request.FILES)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    self.perform(finding, form.cleaned_data)
-            except ConflictError as exc:
-                messages.error(request, str(exc))
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, str(self.done))
-        else:
-            errors = [
-                f"{form.fields[n].label}: {' '.join(e)}" if n in form.fields else " ".join(e)
-                for n, e in form.errors.items()
-            ]
-            messages.error(request, " ".join(errors))
-        return HttpResponseRedirect(finding.get_absolute_url())
 
 
 class RectifyView(StepView):
@@ -226,7 +197,8 @@ class RectifyView(StepView):
     form_class = RectifyForm
     done = gettext_lazy("Rectification recorded. Someone other than you verifies it.")
 
-    def perform(self, finding, data):
+    def perform(self, finding, form):
+        data = form.cleaned_data
         services.finding_rectify(
             actor=self.request.user,
             finding=finding,
@@ -241,7 +213,8 @@ class VerifyView(StepView):
     form_class = VerifyForm
     done = gettext_lazy("Verified: the finding is closed.")
 
-    def perform(self, finding, data):
+    def perform(self, finding, form):
+        data = form.cleaned_data
         services.finding_verify(
             actor=self.request.user, finding=finding, note=data["note"], expected_version=data.get("version")
         )
@@ -252,7 +225,8 @@ class RejectView(StepView):
     form_class = RejectForm
     done = gettext_lazy("Verification rejected: the finding is open again and its owner is told why.")
 
-    def perform(self, finding, data):
+    def perform(self, finding, form):
+        data = form.cleaned_data
         services.finding_reject(
             actor=self.request.user, finding=finding, note=data["note"], expected_version=data.get("version")
         )

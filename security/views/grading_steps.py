@@ -1,16 +1,10 @@
 """The workflow steps of a grading, one POST view each (services.grading has the rules). A user who may not take
 the step, or cannot see the grading, gets 404 (audited); a step refused by the rules comes back as a message."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext_lazy
-from django.views import View
 
-from core import gate
-from core.services import ConflictError
-from core.views.generic import GateMixin, deny
+from core.views import generic
 
 from ..forms.grading import ApproveForm, ExpertOpinionForm, FileForm, RegradeForm, RejectForm, StepForm
 from ..models import Grading
@@ -21,46 +15,12 @@ def version_of(form) -> int | None:
     return form.cleaned_data.get("version") if form.is_valid() else None
 
 
-class StepView(GateMixin, View):
-    """POST only. Subclasses set ``action`` (checked with gate.can on the grading), ``form_class`` and ``done``,
-    and implement ``perform(grading, form)``."""
+class StepView(generic.StepView):
+    """A step of the grading workflow (core.views.generic.StepView)."""
 
     model = Grading
     queryset = Grading.objects.select_related("system__owner_unit")
-    http_method_names = ["post"]
     form_class = StepForm
-    done = ""
-
-    def allowed(self, grading) -> bool:
-        return gate.can(self.request.user, self.action, grading)
-
-    def post(self, request, pk):
-        grading = self.get_object("view")
-        if not self.allowed(grading):
-            raise deny(request, Grading, object_id=pk)
-        form = self.build_form()
-        if not form.is_valid():
-            errors = [
-                f"{form.fields[name].label}: {' '.join(e)}" if name in form.fields else " ".join(e)
-                for name, e in form.errors.items()
-            ]
-            messages.error(request, " ".join(errors))
-            return HttpResponseRedirect(grading.get_absolute_url())
-        try:
-            self.perform(grading, form)
-        except ConflictError as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, str(self.done))
-        return HttpResponseRedirect(grading.get_absolute_url())
-
-    def build_form(self):
-        return self.form_class(data=self.request.POST, files=self.request.FILES)
-
-    def perform(self, grading, form):
-        raise NotImplementedError
 
 
 class SubmitView(StepView):
