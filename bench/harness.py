@@ -89,8 +89,22 @@ def markdown(results: list[Result]) -> str:
 
 
 def save(results: list[Result], *, scale: str, db: str, meta: dict) -> Path:
+    """Write the day's results file for (scale, db): this run's scenarios replace their rows in it and the others
+    stay (a run of some scenarios, or the generation timed by an earlier run), each noting when it ran."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{time.strftime('%Y-%m-%d')}-{scale}-{db}.json"
-    payload = {"scale": scale, "db": db, **meta, "results": [asdict(r) | {"met": r.met} for r in results]}
+    rows = [asdict(r) | {"met": r.met, "ran_at": time.strftime("%H:%M")} for r in results]
+    if path.exists():
+        old = json.loads(path.read_text(encoding="utf-8"))["results"]
+        fresh = {row["scenario"] for row in rows}
+        group = {_family(row["scenario"]) for row in rows}
+        kept = [row for row in old if row["scenario"] not in fresh and _family(row["scenario"]) not in group]
+        rows = kept + rows
+    payload = {"scale": scale, "db": db, **meta, "results": rows}
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
+
+
+def _family(scenario: str) -> str:
+    """A scenario's name without its counts, so that "audit verify (200008 records)" replaces "(200000 records)"."""
+    return " ".join(word for word in scenario.split() if not word.strip("()").isdigit())

@@ -51,6 +51,7 @@ def main(argv=None) -> int:
     parser.add_argument("--db", default="sqlite", choices=["sqlite", "postgres"])
     parser.add_argument("--iterations", type=int, default=0, help="runs per scenario (default by scale)")
     parser.add_argument("--only", default="", help="comma-separated scenario names")
+    parser.add_argument("--generate", action="store_true", help="generate the dataset (timed) and run no scenario")
     args = parser.parse_args(argv)
     data_scale = configure(args.scale, args.db)
 
@@ -70,7 +71,7 @@ def main(argv=None) -> int:
     if generation is not None:
         results.append(generation)
     for name, scenario in SCENARIOS.items():
-        if wanted and name not in wanted:
+        if args.generate or (wanted and name not in wanted):
             continue
         started = time.perf_counter()
         print(f"… {name}", flush=True)

@@ -166,7 +166,9 @@ class SystemView(ObjectView):
     def extra_context(self, obj):
         user = self.request.user
         links = Link.objects.restrict(user, "view")
-        counts = links.aggregate(out=Count("pk", filter=Q(from_system=obj)), back=Count("pk", filter=Q(to_system=obj)))
+        counts = links.filter(Q(from_system=obj) | Q(to_system=obj)).aggregate(
+            out=Count("pk", filter=Q(from_system=obj)), back=Count("pk", filter=Q(to_system=obj))
+        )
         links_out, links_in = self.link_rows(links, obj, True), self.link_rows(links, obj, False)
         self.render_links(links_out, True)
         self.render_links(links_in, False)
