@@ -62,6 +62,10 @@ def _needs_pre_save(field: models.Field) -> bool:
     return auto or type(field).pre_save not in _PLAIN_PRE_SAVE
 
 
+def _is_auto_time(field: models.Field) -> bool:
+    return isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add)
+
+
 def _allocate(model, count: int, connection) -> list[int]:
     table = model._meta.db_table
     column = model._meta.pk.column
@@ -121,22 +125,31 @@ def insert(model, objs: Sequence[models.Model], using: str = "default") -> None:
         for obj, key in zip(objs, _allocate(model, len(objs), connection), strict=True):
             setattr(obj, pk.attname, key)
     get = attrgetter(*(field.attname for field in fields))
-    pre_saved = [(index, field) for index, field in enumerate(fields) if _needs_pre_save(field)]
     plains = [_plain_type(field) for field in fields]
     converters = [_converter(field, connection) for field in fields]
     steps = list(zip(plains, converters, strict=True))
+    # auto_now/auto_now_add: one moment for the whole batch (as the database's now() in a transaction), converted
+    # once; other pre_save hooks (files) run per object.
+    stamped = [(i, f, f.pre_save(objs[0], True)) for i, f in enumerate(fields) if _is_auto_time(f)]
+    stamped = [(i, f, value, converters[i](value)) for i, f, value in stamped]
+    pre_saved = [(i, f) for i, f in enumerate(fields) if _needs_pre_save(f) and not _is_auto_time(f)]
 
     def rows():
         for obj in objs:
             values = get(obj) if len(fields) > 1 else (get(obj),)
+            for _index, field, value, _stored in stamped:
+                setattr(obj, field.attname, value)
             if pre_saved:
                 values = list(values)
                 for index, field in pre_saved:
                     values[index] = field.pre_save(obj, True)
-            yield [
+            row = [
                 value if value is None and plain is not None or type(value) is plain else convert(value)
                 for value, (plain, convert) in zip(values, steps, strict=True)
             ]
+            for index, _field, _value, stored in stamped:
+                row[index] = stored
+            yield row
 
     insert_rows(model, [field.column for field in fields], rows(), using)
     for obj in objs:

@@ -23,6 +23,8 @@ from . import reach
 
 # Retired systems no longer run and planned ones do not run yet: neither is an exposure.
 RANKED_STATUSES = ~Q(status__in=[ic.SystemStatus.RETIRED, ic.SystemStatus.PLANNED])
+# Up to this many systems (a system's page), one walk each; more (a ranking), the whole graph's counts at once.
+FEW = 10
 NOT_MET = [c.ItemStatus.COMPLIANT, c.ItemStatus.NOT_APPLICABLE]  # what is neither of these does not meet a 应 item
 
 
@@ -117,12 +119,19 @@ def facts(user, systems, *, today: dt.date) -> list[Facts]:
     graph = impact.get_graph()
     inside = graph.inside(user)
     scope_key = tuple(sorted(gate.unit_paths(user, System, "view")))
-    counts = reach.reach(graph, weights()["blast_radius"]["depth"], inside, scope_key)
+    depth = weights()["blast_radius"]["depth"]
+    if len(ids) <= FEW:
+        walked = reach.few(graph, depth, inside, ids)
+    else:
+        counts = reach.reach(graph, depth, inside, scope_key)
     result = []
     for row in rows:
         pk = row["pk"]
         n = graph.node.get(pk)
-        if n is None:  # no links: nothing downstream, its own service items only
+        if len(ids) <= FEW:
+            downstream, within, items = walked[pk]
+            outside = downstream - within
+        elif n is None:  # no links: nothing downstream, its own service items only
             downstream = outside = 0
             items = counts.own_items.get(pk, 0)
         else:

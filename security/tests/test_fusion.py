@@ -5,6 +5,7 @@ import datetime as dt
 import random
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 from django.test import SimpleTestCase, TestCase
@@ -130,6 +131,16 @@ class WeighTests(SimpleTestCase):
         self.assertEqual([(r.facts.code, r.rank) for r in rows], [("B", 1), ("A", 2), ("C", 2)])
 
 
+class FakeRows:
+    """Stands for the delivery rows (system, service item) that ``reach`` reads."""
+
+    def __init__(self, pairs):
+        self.pairs = pairs
+
+    def values_list(self, *fields):
+        return [tuple(row) for row in self.pairs.tolist()]
+
+
 def synthetic_graph(n: int, edges: int, seed: int) -> impact.ImpactGraph:
     rnd = random.Random(seed)
     down, up, links = [[] for _ in range(n)], [[] for _ in range(n)], [[] for _ in range(n)]
@@ -171,6 +182,28 @@ class ReachTests(SimpleTestCase):
                 self.assertEqual(systems[v], len(nodes) - 1)
                 self.assertEqual(within[v], inside[nodes].sum() - inside[v])
                 self.assertEqual(items[v], len(set().union(*(delivered.get(int(x), set()) for x in nodes))))
+
+    def test_walks_for_a_few_systems_equal_the_whole_graph_counts(self):
+        n = 250
+        graph = synthetic_graph(n, 600, seed=11)
+        rnd = random.Random(12)
+        pairs = np.unique(np.array([(1000 + rnd.randrange(n + 20), rnd.randrange(300)) for _ in range(400)]), axis=0)
+        for share in (0.1, 0.9):  # a small scope (its own nodes counted) and a large one (the rest counted)
+            inside = np.array([rnd.random() < share for _ in range(n)])
+            with mock.patch.object(reach, "_delivery_rows", return_value=(FakeRows(pairs), ("s", share))):
+                reach.forget()
+                whole = reach.reach(graph, 3, inside, ("scope", share))
+                some = reach.few(graph, 3, inside, [*graph.ids[:40], 1000 + n + 5, 999])
+            for pk, (systems, within, items) in some.items():
+                node = graph.node.get(pk)
+                if node is None:
+                    self.assertEqual((systems, within), (0, 0))
+                    self.assertEqual(items, whole.own_items.get(pk, 0))
+                    continue
+                self.assertEqual(
+                    (systems, within, items),
+                    (whole.systems[node], whole.inside[node], whole.items[node]),
+                )
 
     def test_word_blocks_give_the_same_counts(self):
         graph = synthetic_graph(200, 500, seed=3)
