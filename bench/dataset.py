@@ -40,7 +40,7 @@ def ensure(scale: str):
     call_command("demo", scale=scale, seed=1, verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     elapsed = time.perf_counter() - started
     vacuum()
-    return result(f"demo generation ({scale})", [elapsed], units=Unit.objects.count())
+    return result("demo generation", [elapsed], units=Unit.objects.count(), scale=scale)
 
 
 def vacuum() -> None:

@@ -21,7 +21,11 @@ class System(GovModel):
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=40, unique=True)
     owner_unit = models.ForeignKey(
-        "core.Unit", verbose_name=_("owning department"), on_delete=models.PROTECT, related_name="systems"
+        "core.Unit",
+        verbose_name=_("owning department"),
+        on_delete=models.PROTECT,
+        related_name="systems",
+        db_index=False,  # (owner_unit, status) below serves it
     )
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
     purpose = models.TextField(_("purpose"), blank=True)

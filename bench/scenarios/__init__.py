@@ -2,6 +2,7 @@
 
 from bench.scenarios import core as _core
 from bench.scenarios import inventory as _inventory
+from bench.scenarios import security as _security
 
 SCENARIOS = {
     "list": _core.unit_list,
@@ -12,6 +13,10 @@ SCENARIOS = {
     "impact": _inventory.impact,
     "home": _core.home,
     "overview": _inventory.overview,
+    "security_dashboard": _security.dashboard,
+    "fusion": _security.fusion,
+    "security_lists": _security.lists,
+    "compromise": _security.compromise,
     "import_export": _inventory.import_export,
     "export": _core.export,
     "audit_verify": _core.audit_verify,

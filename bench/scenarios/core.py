@@ -45,7 +45,7 @@ def unit_list(ctx):
             LIST_MS,
         ),
         result(
-            f"unit list page {deep}",
+            f"unit list, deep page ({deep})",
             timed(lambda: _get(client, f"{url}?page={deep}"), ctx.iterations),
             timed(base(deep), ctx.iterations),
             LIST_MS,
@@ -62,7 +62,7 @@ def unit_list(ctx):
     out.append(result("unit API list first page", first, timed(base(1), ctx.iterations), LIST_MS))
     out.append(
         result(
-            f"unit API list page {pages} (cursor)",
+            f"unit API list, deep cursor page ({pages})",
             timed(lambda: _get(client, cursor_url), ctx.iterations),
             timed(base(pages), ctx.iterations),
             LIST_MS,

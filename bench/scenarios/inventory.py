@@ -34,7 +34,7 @@ def system_list(ctx):
             LIST_MS,
         ),
         result(
-            f"system list page {deep}",
+            f"system list, deep page ({deep})",
             timed(lambda: _get(client, f"{url}?page={deep}"), ctx.iterations),
             timed(base(deep), ctx.iterations),
             LIST_MS,

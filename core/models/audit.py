@@ -35,6 +35,7 @@ class AuditRecord(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # (actor, seq) below serves it
         related_name="+",
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
@@ -44,10 +45,10 @@ class AuditRecord(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
     event = models.CharField(_("event"), max_length=64, blank=True)
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
-    object_type = models.CharField(_("object type"), max_length=64, blank=True, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
-    unit_path = models.CharField(_("unit path"), max_length=255, blank=True, db_index=True)
+    unit_path = models.CharField(_("unit path"), max_length=255, blank=True)
     changes = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
@@ -59,7 +60,13 @@ class AuditRecord(models.Model):
         ordering = ["-seq"]
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
-        indexes = [models.Index(fields=["actor", "seq"], name="core_audit_actor_seq")]
+        # Plain B-trees: equality and the gate's path ranges. (db_index on a CharField adds a second,
+        # varchar_pattern_ops index on PostgreSQL for LIKE, which nothing here uses: one more write per record.)
+        indexes = [
+            models.Index(fields=["actor", "seq"], name="core_audit_actor_seq"),
+            models.Index(fields=["object_type"], name="core_audit_object_type"),
+            models.Index(fields=["unit_path"], name="core_audit_unit_path"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"

@@ -1,0 +1,95 @@
+"""Scenarios on security: the dashboard and the fusion ranking of the whole subtree, the findings, gradings and dues
+lists, and "if this system is compromised" for the hub."""
+
+from django.urls import reverse
+
+from bench.harness import result, timed
+from bench.scenarios.core import LIST_MS, OVERVIEW_MS, _get
+from bench.scenarios.inventory import IMPACT_MS
+
+
+def dashboard(ctx):
+    from security.models import Grading
+
+    client = ctx.client()
+    return [
+        result(
+            "security dashboard (whole subtree)",
+            timed(lambda: _get(client, reverse("security:dashboard")), ctx.iterations),
+            timed(lambda: list(Grading.objects.values("level", "state")), ctx.iterations),
+            OVERVIEW_MS,
+        )
+    ]
+
+
+def fusion(ctx):
+    """The ranking of every system in the subtree: first after the link graph changed (everything counted again),
+    then as it is looked at afterwards."""
+    from inventory import impact
+    from inventory.models import System
+    from security.selectors import reach
+
+    client = ctx.client()
+    url = reverse("security:fusion")
+    base = timed(lambda: list(System.objects.values("id", "name", "status", "network")), ctx.iterations)
+
+    def cold():
+        impact.forget_graph()
+        reach.forget()
+        _get(client, url)
+
+    return [
+        result("fusion ranking, after a link change (cold)", timed(cold, 1 if ctx.smoke else 3, 0), base),
+        result("fusion ranking page 1", timed(lambda: _get(client, url), ctx.iterations), base, OVERVIEW_MS),
+        result(
+            "fusion ranking, deep page (20)",
+            timed(lambda: _get(client, f"{url}?page=20"), ctx.iterations),
+            base,
+            OVERVIEW_MS,
+        ),
+    ]
+
+
+def lists(ctx):
+    from security.models import Finding, Grading
+
+    client = ctx.client()
+
+    def rows(model, fields):
+        return lambda: list(model.objects.order_by("-pk").values(*fields)[:50])
+
+    findings = rows(Finding, ["id", "title", "severity", "status", "deadline", "system__name"])
+    gradings = rows(Grading, ["id", "level", "state", "system__name", "system__owner_unit__name"])
+    return [
+        result(
+            f"{label} page 1",
+            timed(lambda url=url: _get(client, url), ctx.iterations),
+            timed(base, ctx.iterations),
+            LIST_MS,
+        )
+        for label, url, base in (
+            ("findings list", reverse("security:finding_list"), findings),
+            (
+                "findings list, open and overdue",
+                reverse("security:finding_list") + "?status=open&overdue=yes",
+                findings,
+            ),
+            ("gradings list", reverse("security:grading_list"), gradings),
+            ("MLPS dues list", reverse("security:due_list"), gradings),
+        )
+    ]
+
+
+def compromise(ctx):
+    from inventory.models import System
+
+    client = ctx.client()
+    hub = System.objects.filter(name__contains="统一身份认证平台").order_by("pk").first() or System.objects.first()
+    return [
+        result(
+            f"if compromised ({hub.name})",
+            timed(lambda: _get(client, reverse("security:compromise", args=[hub.pk])), ctx.iterations),
+            timed(lambda: list(System.objects.values("id", "name")[:200]), ctx.iterations),
+            IMPACT_MS,
+        )
+    ]
