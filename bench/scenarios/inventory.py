@@ -78,17 +78,28 @@ def system_detail(ctx):
 
 
 def overview(ctx):
+    from core import versions
     from inventory.models import System
 
     client = ctx.client()
     url = reverse("inventory:overview")
+
+    def cold():
+        versions.forget()
+        _get(client, url)
+
     return [
+        result(
+            "inventory overview, after a change (cold)",
+            timed(cold, 1 if ctx.smoke else 5, 0),
+            timed(lambda: list(System.objects.values("status", "hosting")), ctx.iterations),
+        ),
         result(
             "inventory overview (whole subtree)",
             timed(lambda: _get(client, url), ctx.iterations),
             timed(lambda: list(System.objects.values("status", "hosting")), ctx.iterations),
             OVERVIEW_MS,
-        )
+        ),
     ]
 
 

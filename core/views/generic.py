@@ -12,10 +12,11 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import audit, gate
+from core import audit, gate, versions
 from core.choices import AuditAction, AuditCategory, Outcome
 from core.services import ConflictError, object_create, object_delete, object_update, snapshot
 
@@ -97,6 +98,14 @@ class GateMixin(LoginRequiredMixin):
         }
 
 
+class CountedPaginator(Paginator):
+    """Pages whose total is remembered until the rows it counts change (``core.versions.count``)."""
+
+    @cached_property
+    def count(self) -> int:
+        return versions.count(self.object_list)
+
+
 class ObjectListView(GateMixin, View):
     table = None
     filterset = None
@@ -123,7 +132,7 @@ class ObjectListView(GateMixin, View):
         fmt = request.GET.get("export")
         if fmt in {"csv", "xlsx"}:
             return self.export(qs, fmt)
-        page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
+        page = CountedPaginator(qs, self.paginate_by).get_page(request.GET.get("page"))
         table = self.table(page.object_list, sort=sort)
         params = request.GET.copy()
         params.pop("page", None)

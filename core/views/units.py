@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import gate
+from core import gate, versions
 from core.filtersets import UnitFilterSet
 from core.forms import UnitForm, UnitMoveForm
 from core.io import CellError
@@ -56,7 +56,7 @@ class UnitView(ObjectView):
         counts = {
             "children": children.count(),
             "subtree_units": subtree.count() - 1,
-            "people": User.objects.restrict(user, "view").filter(subtree_q("unit__path", obj.path)).count(),
+            "people": versions.subtree_count(user, User, "unit__path", obj.path),
         }
         ancestors = (
             Unit.objects.restrict(user, "view")

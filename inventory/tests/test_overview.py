@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core import versions
 from core.testing import build_tree, make_user
 from inventory import choices as c
 from inventory.cards import inventory_card
@@ -276,6 +277,29 @@ class OverviewPageTests(TestCase):
         self.client.force_login(user)
         return self.client.get(reverse("inventory:overview"), params)
 
+    def test_a_change_shows_at_once(self):
+        from core.services import object_create
+
+        first = self.get(self.cio).context["data"].systems
+        self.assertEqual(self.get(self.cio).context["data"].systems, first)  # the same look, from the cache
+        object_create(obj=System(name="甲县新建系统", code="XT-NEW-1", owner_unit=self.tree.dept_a), actor=None)
+        self.assertEqual(self.get(self.cio).context["data"].systems, first + 1)
+
+    def test_long_department_tables_show_the_first_rows(self):
+        from inventory.views import analysis
+
+        old = analysis.DEPARTMENT_ROWS
+        analysis.DEPARTMENT_ROWS = 1
+        try:
+            response = self.get(self.cio, sort="-systems")
+            self.assertEqual(len(response.context["department_rows"].split("<tr")) - 1, 1)
+            self.assertEqual(response.context["departments_more"], 2)
+            self.assertContains(response, "departments=all")
+            response = self.get(self.cio, sort="-systems", departments="all")
+            self.assertEqual(len(response.context["department_rows"].split("<tr")) - 1, 3)
+        finally:
+            analysis.DEPARTMENT_ROWS = old
+
     def test_page_with_charts(self):
         response = self.get(self.cio)
         self.assertEqual(response.status_code, 200)
@@ -323,6 +347,7 @@ class OverviewPageTests(TestCase):
                     item.systems.add(system)
             self.client.force_login(self.cio)
             cache.clear()  # compare the same path: criterion (b) computed, not read from the cache
+            versions.forget()  # nor the overview (test data made through the ORM is not audited)
             with CaptureQueriesContext(connection) as ctx:
                 self.assertEqual(self.client.get(reverse("inventory:overview")).status_code, 200)
             counts.append(len(ctx.captured_queries))

@@ -10,11 +10,11 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
-from core import audit, gate
+from core import audit, gate, versions
 from core.choices import GOVERNMENT_KINDS, AuditAction
 from core.io import export_response
 from core.models import Unit
@@ -29,6 +29,7 @@ from inventory.views import analysis_tables as tables
 from inventory.zombies import CRITERIA, latest_reviews, zombie_candidates, zombie_review_create
 
 QUALITY_ROWS = 50  # departments listed in the quality section before "show all"
+DEPARTMENT_ROWS = 100  # rows of the department table before "show all" (a province has some 10,000)
 DEPARTMENT_HEADERS = [
     ("name", gettext_lazy("Department")),
     ("systems", gettext_lazy("Systems")),
@@ -60,14 +61,10 @@ class OverviewView(GateMixin, View):
         user = request.user
         unit = focus_unit(request)
         can_resources = gate.has_perm(user, DataResource, "view")
-        data = overview(
-            user,
-            unit=unit,
-            today=timezone.localdate(),
-            can_resources=can_resources,
-            can_services=gate.has_perm(user, ServiceItem, "view"),
-        )
+        data = cached_overview(user, unit, can_resources, gate.has_perm(user, ServiceItem, "view"))
         sort, departments = sort_departments(data.departments, request.GET.get("sort"))
+        all_departments = request.GET.get("departments") == "all"
+        shown = departments if all_departments else departments[:DEPARTMENT_ROWS]
         params = request.GET.copy()
         params.pop("sort", None)
         show_all = request.GET.get("quality") == "all"
@@ -83,7 +80,8 @@ class OverviewView(GateMixin, View):
                 {"header": header, "next": f"-{key}" if sort == key else key, "arrow": arrow(sort, key)}
                 for key, header in DEPARTMENT_HEADERS
             ],
-            "department_rows": tables.department_rows(departments, f"{base}&" if base else ""),
+            "department_rows": tables.department_rows(shown, f"{base}&" if base else ""),
+            "departments_more": len(departments) - len(shown),
             "quality_units": quality_units,
             "quality_rows": tables.quality_units(quality_units),
             "quality_more": 0 if show_all else max(0, len(data.quality_units) - QUALITY_ROWS),
@@ -92,6 +90,27 @@ class OverviewView(GateMixin, View):
             "charts": chart_data(data),
         }
         return render(request, "inventory/overview.html", context)
+
+
+# What the overview counts: a change to any of these (audited, as every change is) computes it again.
+OVERVIEW_TYPES = [
+    f"inventory.{name}" for name in ("system", "dataresource", "dataitem", "serviceitem", "link", "zombiereview")
+] + ["core.unit"]
+
+
+def cached_overview(user, unit, can_resources: bool, can_services: bool):
+    """``overview`` for the user's scope and focus, computed again after any change to what it counts (or the day,
+    or the language of its labels): at province scale its two grouped queries over every system and resource cost
+    more than a second."""
+    today = timezone.localdate()
+    scope = tuple(tuple(sorted(gate.unit_paths(user, model, "view"))) for model in (System, DataResource, ServiceItem))
+    key = (scope, unit.pk if unit else None, today, can_resources, can_services, get_language())
+    return versions.remember(
+        "inventory.overview",
+        key,
+        OVERVIEW_TYPES,
+        lambda: overview(user, unit=unit, today=today, can_resources=can_resources, can_services=can_services),
+    )
 
 
 def arrow(sort: str, key: str) -> str:

@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from core import gate
+from core import gate, versions
 from core.tables import choice_labels
-from core.tree import subtree_q
 from core.urlcache import pk_url
 from core.views.generic import (
     BulkDeleteView,
@@ -166,8 +165,13 @@ class SystemView(ObjectView):
     def extra_context(self, obj):
         user = self.request.user
         links = Link.objects.restrict(user, "view")
-        counts = links.filter(Q(from_system=obj) | Q(to_system=obj)).aggregate(
-            out=Count("pk", filter=Q(from_system=obj)), back=Count("pk", filter=Q(to_system=obj))
+        counts = versions.remember(
+            "inventory.system_links",
+            (obj.pk, tuple(sorted(gate.unit_paths(user, Link, "view")))),
+            versions.labels_along(Link, Link.scope_path),
+            lambda: links.filter(Q(from_system=obj) | Q(to_system=obj)).aggregate(
+                out=Count("pk", filter=Q(from_system=obj)), back=Count("pk", filter=Q(to_system=obj))
+            ),
         )
         links_out, links_in = self.link_rows(links, obj, True), self.link_rows(links, obj, False)
         self.render_links(links_out, True)
@@ -511,7 +515,7 @@ def unit_panel(model, unit_path: str, list_name: str, label):
     def panel(request, unit):
         if not gate.has_perm(request.user, model, "view"):
             return None
-        count = model.objects.restrict(request.user, "view").filter(subtree_q(unit_path, unit.path)).count()
+        count = versions.subtree_count(request.user, model, unit_path, unit.path)
         return {"label": label, "count": count, "url": reverse(list_name) + f"?within={unit.pk}"}
 
     return panel

@@ -1,0 +1,127 @@
+"""Versions read off the audit chain: they move with every audited change of their type and only then, a rolled-back
+change leaves the version as it was, and ``remember`` computes again exactly when a version moved."""
+
+import pytest
+from django.db import transaction
+
+from core import audit, versions
+from core.models import Unit
+from core.services import object_create, object_update, snapshot
+
+
+def unit(name: str, code: str, path: str) -> Unit:
+    return object_create(obj=Unit(name=name, code=code, kind="county", path=path, depth=1), actor=None)
+
+
+@pytest.mark.django_db
+def test_a_change_moves_its_own_type_only():
+    before = versions.versions(["core.unit", "inventory.system"])
+    first = unit("示例县", "330199", "Z001")
+    after = versions.versions(["core.unit", "inventory.system"])
+    assert after[0] != before[0]
+    assert after[1] == before[1]
+    old = snapshot(first)
+    first.name = "示例县（新）"
+    object_update(obj=first, actor=None, before=old)
+    assert versions.versions(["core.unit"])[0] != after[0]
+
+
+@pytest.mark.django_db
+def test_events_of_other_types_leave_it_alone():
+    unit("示例县", "330199", "Z001")
+    before = versions.versions(["core.unit"])
+    audit.append(audit.Entry(action="event", event="login", object_type="accounts.user", object_id="1"))
+    assert versions.versions(["core.unit"]) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_leaves_the_version():
+    before = versions.versions(["core.unit"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        unit("回滚县", "330198", "Z002")
+        assert versions.versions(["core.unit"]) != before  # seen inside its own transaction
+        raise RuntimeError
+    assert versions.versions(["core.unit"]) == before
+
+
+@pytest.mark.django_db
+def test_remember_computes_again_after_a_change():
+    calls = []
+
+    def count():
+        calls.append(1)
+        return Unit.objects.count()
+
+    assert versions.remember("units", "all", ["core.unit"], count) == 0
+    assert versions.remember("units", "all", ["core.unit"], count) == 0
+    assert len(calls) == 1
+    unit("示例县", "330199", "Z001")
+    assert versions.remember("units", "all", ["core.unit"], count) == 1
+    assert versions.remember("units", "other key", ["core.unit"], count) == 1
+    assert len(calls) == 3
+
+
+def test_no_types_no_query():
+    assert versions.versions([]) == ()
+
+
+def test_labels_follow_the_lookup_and_the_scope():
+    from inventory.models import Link
+
+    assert versions.labels_along(Link, "from_system__owner_unit__path") == [
+        "core.unit",
+        "inventory.link",
+        "inventory.system",
+    ]
+
+
+@pytest.mark.django_db
+def test_subtree_counts_follow_changes():
+    from core import testing
+
+    tree = testing.build_tree()
+    cio = testing.make_user("cio_versions", "cio", tree.county_a)
+    before = versions.subtree_count(cio, Unit, "path", tree.county_a.path)
+    assert before == Unit.objects.filter(path__startswith=tree.county_a.path).count()
+    object_create(
+        obj=Unit(
+            name="甲县新设中心",
+            code="990001-XS",
+            kind="subunit",
+            parent=tree.dept_a,
+            path=tree.dept_a.path + "0009",
+            depth=tree.dept_a.depth + 1,
+        ),
+        actor=None,
+    )
+    assert versions.subtree_count(cio, Unit, "path", tree.county_a.path) == before + 1
+    assert versions.subtree_count(cio, Unit, "path", tree.county_b.path) == 0  # outside the scope: none counted
+
+
+@pytest.mark.django_db
+def test_list_totals_follow_changes(client):
+    from django.urls import reverse
+
+    from core import testing
+
+    tree = testing.build_tree()
+    cio = testing.make_user("cio_list_versions", "cio", tree.county_a)
+    client.force_login(cio)
+
+    def total():
+        return client.get(reverse("core:unit_list")).context["page"].paginator.count
+
+    before = total()
+    assert total() == before  # remembered
+    object_create(
+        obj=Unit(
+            name="甲县新设中心",
+            code="990001-XS",
+            kind="subunit",
+            parent=tree.dept_a,
+            path=tree.dept_a.path + "0009",
+            depth=tree.dept_a.depth + 1,
+        ),
+        actor=None,
+    )
+    assert total() == before + 1

@@ -1,0 +1,119 @@
+"""Results cached until the records they count change, read off the audit chain.
+
+Every change to a record is audited in the transaction that makes it (``core.audit``), so the latest audit record of
+a type names the state of that type's rows as the reader sees them: a change not yet committed is invisible together
+with its record, a rolled-back one leaves none. The record's hash stands for it (it covers the sequence number and
+the time to the microsecond, so a number reused after a rollback still gives another hash), and the latest one of
+a type is one step down the (object_type, seq) index.
+
+    versions("inventory.system", "core.unit")  →  ("9f3c…", "41aa…")
+
+``remember`` keeps computed results per process, under a key that includes those versions: a dashboard that sums
+a province's 400,000 records costs its queries once after each change instead of on every look. What is cached must
+depend only on the key and on records of the types named (writes that skip the services and their audit — data
+migrations, raw SQL — are not seen until ``forget``).
+"""
+
+import functools
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+
+from django.apps import apps
+from django.db import connections
+
+SIZE = 64
+_cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+_LATEST = "(SELECT hash FROM core_auditrecord WHERE object_type = %s ORDER BY seq DESC LIMIT 1)"
+
+
+def versions(labels: Iterable[str], using: str = "default") -> tuple:
+    """The hash of the latest audit record of each type (``app_label.model``), None for a type never audited."""
+    labels = list(labels)
+    if not labels:
+        return ()
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join([_LATEST] * len(labels)), labels)  # noqa: S608
+        return tuple(cursor.fetchone())
+
+
+def remember(name: str, key: Hashable, labels: Iterable[str], compute: Callable[[], object]):
+    """``compute()``, or what it returned before for the same ``name``, ``key`` and versions of ``labels``."""
+    full = (name, key, versions(labels))
+    with _lock:
+        if full in _cache:
+            _cache.move_to_end(full)
+            return _cache[full]
+    value = compute()
+    with _lock:
+        _cache[full] = value
+        while len(_cache) > SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def labels_along(model, *lookups: str) -> list[str]:
+    """The types whose changes can move a record of ``model`` in or out of a filter on each ``lookup``: the model
+    and every model the lookup passes through (a link's place is its system's unit's path)."""
+    labels = [model._meta.label_lower]
+    for lookup in lookups:
+        current = model
+        for name in lookup.split("__")[:-1]:
+            current = current._meta.get_field(name).related_model
+            labels.append(current._meta.label_lower)
+    return sorted(set(labels))
+
+
+def subtree_count(user, model, lookup: str, path: str, action: str = "view") -> int:
+    """How many records of ``model`` the user may ``action`` lie in the subtree at ``path`` (``lookup`` leads to
+    their unit's path): the unit page's counts, which at province scale read hundreds of thousands of rows."""
+    from core import gate
+    from core.tree import subtree_q
+
+    key = (model._meta.label_lower, lookup, action, tuple(sorted(gate.unit_paths(user, model, action))), path)
+    labels = labels_along(model, lookup, *([model.scope_path] if model.scope_path else []))
+    return remember(
+        "subtree_count",
+        key,
+        labels,
+        lambda: model.objects.restrict(user, action).filter(subtree_q(lookup, path)).count(),
+    )
+
+
+_TABLE = re.compile(r'"(\w+)"')
+
+
+def labels_of_query(queryset) -> list[str]:
+    """The types of every table a queryset's SQL reads (joins and subqueries alike; an automatic many-to-many
+    table counts as its owner, whose changes are audited)."""
+    tables = _tables()
+    sql, _params = queryset.query.sql_with_params()
+    return sorted({tables[name] for name in _TABLE.findall(sql) if name in tables})
+
+
+@functools.cache
+def _tables() -> dict[str, str]:
+    found = {}
+    for model in apps.get_models(include_auto_created=True):
+        owner = model
+        if model._meta.auto_created:
+            owner = next(f.related_model for f in model._meta.fields if f.is_relation and f.related_model)
+        found[model._meta.db_table] = owner._meta.label_lower
+    return found
+
+
+def count(queryset) -> int:
+    """``queryset.count()``, remembered until a change to any table it reads: a list's page count, which at
+    province scale costs more than the page itself."""
+    if queryset.query.is_empty():
+        return 0
+    queryset = queryset.order_by()
+    sql, params = queryset.query.sql_with_params()
+    return remember("count", (queryset.db, sql, tuple(map(str, params))), labels_of_query(queryset), queryset.count)
+
+
+def forget() -> None:
+    with _lock:
+        _cache.clear()
