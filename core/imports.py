@@ -95,41 +95,47 @@ def import_rows(*, model, rows: list[dict], actor, prepare=None) -> list:
 
 
 def _import_rows(model, rows, actor, prepare) -> list:
+    from core import search
+
     fields = {field.attname for field in model._meta.concrete_fields}
     stamp = {"created_by_id": actor.pk, "updated_by_id": actor.pk} if "created_by_id" in fields else {}
     objects = bulk.instances(model, rows, **stamp)
     if prepare is not None:
         prepare(objects)
-    bulk.insert(model, objects)
-    if _allowed(model, [obj.pk for obj in objects], actor) != len(objects):
-        raise ValidationError(_("Some rows would create records outside the units you manage."))
     attach_related(model, objects)
-    label = model._meta.label_lower
-    audit.append_many(
-        [
-            audit.Entry(
-                action=AuditAction.CREATE,
-                actor=actor,
-                object_type=label,
-                object_id=str(obj.pk),
-                object_repr=str(obj),
-                unit_path=object_path(obj),
-                changes=snapshot(obj),
-                event="import",
-            )
-            for obj in objects
-        ]
-        + [
-            audit.Entry(
-                action=AuditAction.IMPORT,
-                actor=actor,
-                object_type=label,
-                unit_path=getattr(getattr(actor, "unit", None), "path", ""),
-                changes={"rows": len(objects)},
-            )
-        ]
-    )
-    from core import search
-
-    search.index_many(objects)
+    texts = search.texts_of(objects)
+    pending = search.tokens_later(texts) if texts is not None else None  # segmented meanwhile, on the other core
+    try:
+        bulk.insert(model, objects)
+        if _allowed(model, [obj.pk for obj in objects], actor) != len(objects):
+            raise ValidationError(_("Some rows would create records outside the units you manage."))
+        label = model._meta.label_lower
+        audit.append_many(
+            [
+                audit.Entry(
+                    action=AuditAction.CREATE,
+                    actor=actor,
+                    object_type=label,
+                    object_id=str(obj.pk),
+                    object_repr=str(obj),
+                    unit_path=object_path(obj),
+                    changes=snapshot(obj),
+                    event="import",
+                )
+                for obj in objects
+            ]
+            + [
+                audit.Entry(
+                    action=AuditAction.IMPORT,
+                    actor=actor,
+                    object_type=label,
+                    unit_path=getattr(getattr(actor, "unit", None), "path", ""),
+                    changes={"rows": len(objects)},
+                )
+            ]
+        )
+        search.index_many(objects, tokens=pending.result() if pending is not None else None)
+    finally:
+        if pending is not None:
+            pending.close()
     return objects

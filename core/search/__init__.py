@@ -4,6 +4,7 @@ Register a model once (``register(System, fields=["name", "code"])``) in ``AppCo
 with ``index_object`` / ``remove_object`` in the service that changes it; search with ``search`` and ``autocomplete``.
 """
 
+from .background import tokens_later
 from .query import Group, Hit, autocomplete, search
 from .registry import (
     SearchSpec,
@@ -13,11 +14,14 @@ from .registry import (
     register,
     registered,
     remove_object,
+    texts_of,
     unregister,
 )
 from .text import normalise, query_tokens, tokens, warm_up
 
 __all__ = [
+    "texts_of",
+    "tokens_later",
     "Group",
     "Hit",
     "SearchSpec",

@@ -71,9 +71,12 @@ class SearchSpec:
             return pk_url(self.url, obj.pk)
         return str(self.url(obj))
 
-    def row(self, obj) -> tuple:
-        """The entry's column values, in the order of ``_COLUMNS``."""
-        return (self.label, obj.pk, object_path(obj), self.title_of(obj), self.url_of(obj), tokens(self.text_of(obj)))
+    def row(self, obj, tokens_of_text: str | None = None) -> tuple:
+        """The entry's column values, in the order of ``_COLUMNS``; ``tokens_of_text``, when the caller has them
+        already (``background.tokens_later``), saves segmenting the text again."""
+        if tokens_of_text is None:
+            tokens_of_text = tokens(self.text_of(obj))
+        return (self.label, obj.pk, object_path(obj), self.title_of(obj), self.url_of(obj), tokens_of_text)
 
     def related(self) -> list[str]:
         """The foreign keys that indexing follows, for ``select_related``."""
@@ -163,19 +166,27 @@ def remove_object(obj) -> None:
     SearchEntry.objects.filter(object_type=label(type(obj)), object_id=obj.pk).delete()
 
 
-def index_many(objs: Iterable) -> int:
+def texts_of(objs: list) -> list[str] | None:
+    """The indexed text of each object (one registered model), or None when the model is not searchable."""
+    spec = _spec_for(objs[0]) if objs else None
+    return None if spec is None else [spec.text_of(obj) for obj in objs]
+
+
+def index_many(objs: Iterable, tokens: list[str] | None = None) -> int:
     """Upsert the rows of many objects (of any registered models) in bulk; returns how many were written.
+    ``tokens``, when given, are those of each object's text, in order (``texts_of`` and ``tokens_later``).
 
     Each object's unit path is read through its ``scope_path``: pass instances fetched with ``select_related`` on
     that path (see ``SearchSpec.related``), or every object costs a query.
     """
     batch: list[tuple] = []
     written = 0
+    given = iter(tokens) if tokens is not None else None
     for obj in objs:
         spec = _spec_for(obj)
         if spec is None:
             continue
-        batch.append(spec.row(obj))
+        batch.append(spec.row(obj, next(given) if given is not None else None))
         if len(batch) >= CHUNK:
             _upsert(batch)
             written += len(batch)

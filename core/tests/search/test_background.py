@@ -1,0 +1,62 @@
+"""Tokens segmented in a second process are those of ``tokens``, in order; an import that uses it indexes every row
+as a serial one would."""
+
+import pytest
+
+from core.search import background, tokens
+
+
+def test_forked_segmenting_gives_the_same_tokens(monkeypatch):
+    monkeypatch.setattr(background, "MIN_ROWS", 10)
+    texts = [f"示例县财政局预算管理一体化系统{i} XT-{i:05d}" for i in range(50)] + ["", "數據共享交換平臺"]
+    pending = background.tokens_later(texts)
+    assert pending.future is not None  # really in a child
+    assert pending.result() == [tokens(text) for text in texts]
+    assert pending.executor is None  # the child is gone
+
+
+def test_small_batches_stay_in_the_caller():
+    pending = background.tokens_later(["示例县财政局"])
+    assert pending.future is None
+    assert pending.result() == [tokens("示例县财政局")]
+
+
+def test_a_failed_child_is_replaced_by_the_caller(monkeypatch):
+    monkeypatch.setattr(background, "MIN_ROWS", 1)
+    pending = background.tokens_later(["示例县财政局", "人社局"])
+
+    class Broken:
+        def result(self):
+            raise RuntimeError("child died")
+
+    pending.future.result()  # let the real child finish before replacing it
+    pending.future = Broken()
+    assert pending.result() == [tokens("示例县财政局"), tokens("人社局")]
+
+
+@pytest.mark.django_db
+def test_a_large_import_is_indexed_like_a_small_one(monkeypatch):
+    from core.imports import import_rows
+    from core.models import SearchEntry, Unit
+    from core.search import registered, search
+    from core.testing import build_tree, make_user
+
+    monkeypatch.setattr(background, "MIN_ROWS", 5)
+    tree = build_tree()
+    cio = make_user("cio_bg", "cio", tree.county_a)
+    rows = [
+        {
+            "name": f"甲县第{i}数据共享中心",
+            "code": f"990001-BG{i:02d}",
+            "kind": "subunit",
+            "parent_id": tree.dept_a.pk,
+            "path": tree.dept_a.path + f"{i + 10:04d}",
+            "depth": tree.dept_a.depth + 1,
+        }
+        for i in range(8)
+    ]
+    units = import_rows(model=Unit, rows=rows, actor=cio)
+    spec = registered()["core.unit"]
+    entries = dict(SearchEntry.objects.filter(object_type="core.unit").values_list("object_id", "tokens"))
+    assert [entries[unit.pk] for unit in units] == [tokens(spec.text_of(unit)) for unit in units]
+    assert search(cio, "数据共享中心")[0].total == 8
