@@ -10,17 +10,20 @@ Primary keys are allocated before the insert (PostgreSQL: from the sequence; SQL
 used, under the write lock the transaction holds) and set on the instances, like ``bulk_create`` does.
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from itertools import islice
+from decimal import Decimal
+from itertools import chain, islice
 from operator import attrgetter
 from typing import Any
 
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import signals
 from django.db.models.base import ModelState
 from django.db.models.fields import AutoFieldMixin
 
 CHUNK = 5000
+STAGE_FROM = 1000  # rows from which an upsert on PostgreSQL goes through COPY and a staging table
 _PLAIN = {
     models.CharField.get_prep_value: str,
     models.TextField.get_prep_value: str,
@@ -30,11 +33,27 @@ _PLAIN = {
 _PLAIN_PRE_SAVE = {models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save}
 
 
-def _plain_type(field: models.Field) -> type | None:
+# On PostgreSQL Django leaves dates, decimals and integers as they are for psycopg to adapt (the stock fields of
+# these exact classes: a subclass may prepare its values otherwise).
+_POSTGRES_PLAIN = {
+    models.DateField: dt.date,
+    models.DecimalField: Decimal,
+    models.IntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.PositiveBigIntegerField: int,
+}
+
+
+def _plain_type(field: models.Field, connection=None) -> type | None:
     """The Python type whose values the field stores unchanged, if its preparation is Django's stock one."""
     if isinstance(field, models.ForeignKey):
         field = field.target_field
     cls = type(field)
+    if connection is not None and connection.vendor == "postgresql" and cls in _POSTGRES_PLAIN:
+        return _POSTGRES_PLAIN[cls]
     if cls.get_db_prep_save is not models.Field.get_db_prep_save:
         return None
     if cls.get_db_prep_value not in (models.Field.get_db_prep_value, AutoFieldMixin.get_db_prep_value):
@@ -43,7 +62,7 @@ def _plain_type(field: models.Field) -> type | None:
 
 
 def _converter(field: models.Field, connection) -> Callable[[Any], Any]:
-    plain = _plain_type(field)
+    plain = _plain_type(field, connection)
     prep = field.get_db_prep_save
     if plain is not None:
         return lambda value: value if value is None or type(value) is plain else prep(value, connection)
@@ -125,7 +144,7 @@ def insert(model, objs: Sequence[models.Model], using: str = "default") -> None:
         for obj, key in zip(objs, _allocate(model, len(objs), connection), strict=True):
             setattr(obj, pk.attname, key)
     get = attrgetter(*(field.attname for field in fields))
-    plains = [_plain_type(field) for field in fields]
+    plains = [_plain_type(field, connection) for field in fields]
     converters = [_converter(field, connection) for field in fields]
     steps = list(zip(plains, converters, strict=True))
     # auto_now/auto_now_add: one moment for the whole batch (as the database's now() in a transaction), converted
@@ -168,8 +187,10 @@ def upsert_rows(
 ) -> None:
     """Insert converted ``rows``, updating the ``update`` columns of rows whose ``unique`` columns exist already.
 
-    SQLite: ``INSERT … ON CONFLICT DO UPDATE`` through ``executemany``; PostgreSQL: the same over ``unnest`` of one
-    array per column, a few thousand rows per statement. Rows of one call must not repeat a unique key.
+    SQLite: ``INSERT … ON CONFLICT DO UPDATE`` through ``executemany``, in chunks. PostgreSQL: the rows stream with
+    ``COPY`` into a temporary table of the same column types, merged by one ``INSERT … SELECT … ON CONFLICT``
+    (adapting one array per column for ``unnest`` cost the client more than the whole copy). Rows of one call must
+    not repeat a unique key.
     """
     connection = connections[using]
     quote = connection.ops.quote_name
@@ -179,16 +200,31 @@ def upsert_rows(
     assignments = ", ".join(f"{quote(column)} = EXCLUDED.{quote(column)}" for column in update)
     tail = f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
     iterator = iter(rows)
+    if connection.vendor == "postgresql":
+        first = list(islice(iterator, STAGE_FROM))
+        with connection.cursor() as cursor:
+            if len(first) < STAGE_FROM:  # a few rows (one object's entry): one statement over unnest arrays
+                if first:
+                    by_column = {field.column: field for field in model._meta.concrete_fields}
+                    arrays = ", ".join(f"%s::{by_column[column].db_type(connection)}[]" for column in columns)
+                    sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {tail}"  # noqa: S608
+                    cursor.execute(sql, [list(values) for values in zip(*first, strict=True)])
+                return
+            staging = quote(f"_upsert_{model._meta.db_table}")
+            with transaction.atomic(using):
+                cursor.execute(
+                    f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "  # noqa: S608
+                    f"SELECT {names} FROM {table} WITH NO DATA"
+                )
+                with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+                    for row in chain(first, iterator):
+                        copy.write_row(row)
+                cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} {tail}")  # noqa: S608
+                cursor.execute(f"TRUNCATE {staging}")
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders}) {tail}"  # noqa: S608
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            by_column = {field.column: field for field in model._meta.concrete_fields}
-            arrays = ", ".join(f"%s::{by_column[column].db_type(connection)}[]" for column in columns)
-            sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {tail}"  # noqa: S608
-            while chunk := list(islice(iterator, CHUNK)):
-                cursor.execute(sql, [list(values) for values in zip(*chunk, strict=True)])
-            return
-        placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders}) {tail}"  # noqa: S608
         while chunk := list(islice(iterator, CHUNK)):
             cursor.executemany(sql, chunk)
 

@@ -147,7 +147,7 @@ def _spec_for(obj) -> SearchSpec | None:
     return _specs.get(label(type(obj)))
 
 
-def _upsert(rows: list[tuple]) -> None:
+def _upsert(rows: Iterable[tuple]) -> None:
     """Insert or replace entries given as ``SearchSpec.row`` tuples (all plain str and int values)."""
     bulk.upsert_rows(SearchEntry, _COLUMNS, rows, unique=["object_type", "object_id"], update=_UPSERT_FIELDS)
 
@@ -179,21 +179,19 @@ def index_many(objs: Iterable, tokens: list[str] | None = None) -> int:
     Each object's unit path is read through its ``scope_path``: pass instances fetched with ``select_related`` on
     that path (see ``SearchSpec.related``), or every object costs a query.
     """
-    batch: list[tuple] = []
-    written = 0
     given = iter(tokens) if tokens is not None else None
-    for obj in objs:
-        spec = _spec_for(obj)
-        if spec is None:
-            continue
-        batch.append(spec.row(obj, next(given) if given is not None else None))
-        if len(batch) >= CHUNK:
-            _upsert(batch)
-            written += len(batch)
-            batch = []
-    if batch:
-        _upsert(batch)
-        written += len(batch)
+    written = 0
+
+    def rows():
+        nonlocal written
+        for obj in objs:
+            spec = _spec_for(obj)
+            if spec is None:
+                continue
+            written += 1
+            yield spec.row(obj, next(given) if given is not None else None)
+
+    _upsert(rows())
     return written
 
 

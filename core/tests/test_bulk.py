@@ -103,3 +103,24 @@ def test_import_audits_and_indexes_like_single_creates():
         entry = SearchEntry.objects.get(object_type="inventory.system", object_id=obj.pk)
         assert (entry.unit_path, entry.title, entry.url, entry.tokens) == spec.row(fresh)[2:]
         assert entry.url == fresh.get_absolute_url()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stage_from", [1000, 2])  # one statement over arrays, and COPY through a staging table
+def test_upsert_inserts_new_rows_and_updates_existing_ones(monkeypatch, stage_from):
+    monkeypatch.setattr(bulk, "STAGE_FROM", stage_from)
+    columns = ["object_type", "object_id", "unit_path", "title", "url", "tokens"]
+    update = ["unit_path", "title", "url", "tokens"]
+
+    def upsert(rows):
+        bulk.upsert_rows(SearchEntry, columns, rows, unique=["object_type", "object_id"], update=update)
+
+    upsert([("bench.thing", i, "0001", f"旧标题{i}", f"/t/{i}/", "旧 标题") for i in range(3)])
+    upsert(("bench.thing", i, "0002", f"新标题{i}", f"/t/{i}/", "新 标题") for i in range(1, 5))  # a generator
+    rows = SearchEntry.objects.filter(object_type="bench.thing").order_by("object_id")
+    assert [(r.object_id, r.unit_path, r.title) for r in rows] == [
+        (0, "0001", "旧标题0"),
+        *[(i, "0002", f"新标题{i}") for i in range(1, 5)],
+    ]
+    upsert([])  # nothing to write, no error
+    assert SearchEntry.objects.filter(object_type="bench.thing").count() == 5
