@@ -38,6 +38,14 @@ def grants(user) -> Grants:
     return result
 
 
+def grants_key(user) -> tuple:
+    """The user's grants as a hashable value: two users with equal keys see exactly the same records."""
+    return tuple(
+        (model, tuple((action, tuple(sorted(entries))) for action, entries in sorted(actions.items())))
+        for model, actions in sorted(grants(user).items())
+    )
+
+
 def narrow(compiled: Grants, focus: str) -> Grants:
     """Limit grants to the subtree at ``focus`` (the unit switcher): never widens, only narrows."""
     narrowed: Grants = {}

@@ -41,5 +41,7 @@ def inventory_card(request) -> dict | None:
     }
 
 
+inventory_card.reads = ["inventory.system", "core.unit"]
+
 if inventory_card not in HOME_CARDS:
     HOME_CARDS.append(inventory_card)

@@ -37,5 +37,12 @@ def security_card(request) -> dict | None:
     }
 
 
+security_card.reads = [
+    *(f"security.{name}" for name in ("grading", "assessment", "cryptoassessment", "finding", "risk", "expertopinion")),
+    "inventory.system",
+    "inventory.dataresource",
+    "core.unit",
+]
+
 if security_card not in HOME_CARDS:
     HOME_CARDS.append(security_card)

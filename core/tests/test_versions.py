@@ -125,3 +125,21 @@ def test_list_totals_follow_changes(client):
         actor=None,
     )
     assert total() == before + 1
+
+
+@pytest.mark.django_db
+def test_home_cards_follow_changes(client):
+    from core import testing
+    from inventory.models import System
+
+    tree = testing.build_tree()
+    cio = testing.make_user("cio_home_versions", "cio", tree.county_a)
+    client.force_login(cio)
+
+    def systems():
+        cards = client.get("/").context["cards"]
+        return next(card for card in cards if card["template"] == "inventory/analysis_home_card.html")["systems"]
+
+    assert systems() == 0
+    object_create(obj=System(name="甲县政务服务网", code="XT-HOME-1", owner_unit=tree.dept_a), actor=None)
+    assert systems() == 1

@@ -1,14 +1,27 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.models import User
-from core import gate
+from core import gate, versions
 from core.choices import UnitKind
 from core.models import AuditRecord, Unit
 
-# Modules add cards to the home page by appending callables: card(request) -> dict | None.
+# Modules add cards to the home page by appending callables: card(request) -> dict | None. A card that declares
+# ``card.reads = [record types]`` (``app_label.model``) depends only on the user's scope, the day and the language,
+# and is remembered until a record of those types changes (core.versions): at province scale each card sums
+# hundreds of thousands of rows.
 HOME_CARDS: list = []
+
+
+def card(make, request) -> dict | None:
+    reads = getattr(make, "reads", None)
+    if reads is None:
+        return make(request)
+    key = (gate.grants_key(request.user), timezone.localdate(), get_language())
+    return versions.remember(f"home:{make.__module__}.{make.__qualname__}", key, reads, lambda: make(request))
 
 
 @login_required
@@ -20,13 +33,15 @@ def home(request):
     context = {
         "kinds": kinds,
         "unit_total": sum(by_kind.values()),
-        "people_total": User.objects.restrict(user, "view").count() if gate.has_perm(user, User, "view") else None,
+        "people_total": versions.count(User.objects.restrict(user, "view"))
+        if gate.has_perm(user, User, "view")
+        else None,
         "recent": (
             AuditRecord.objects.restrict(user, "view").order_by("-seq")[:8]
             if gate.has_perm(user, AuditRecord, "view")
             else None
         ),
-        "cards": [card for card in (make(request) for make in HOME_CARDS) if card],
+        "cards": [found for found in (card(make, request) for make in HOME_CARDS) if found],
         "assignments": user.assignments.select_related("role", "unit"),
     }
     return render(request, "core/home.html", context)
