@@ -179,4 +179,4 @@ class DashboardQueryTests(TestCase):
                 self.assertEqual(self.client.get(reverse("security:dashboard")).status_code, 200)
             counts.append(len(ctx.captured_queries))
         self.assertEqual(counts[0], counts[1], counts)
-        self.assertLessEqual(counts[1], 40, counts)
+        self.assertLessEqual(counts[1], 48, counts)  # the ranking's top rows are weighed again from their facts

@@ -246,6 +246,21 @@ class RankingTests(TestCase):
             for e in ranked(facts(user, systems or System.objects.restrict(user, "view"), today=TODAY))
         }
 
+    def test_the_remembered_order_gives_the_same_rows_page_by_page(self):
+        from inventory.models import System
+        from security.views.fusion import Ranking, ranking
+
+        for i in range(12):  # more than reach.FEW, so both ways of counting are used
+            new_system(self.tree.dept_a, name=f"甲县业务系统{i}", network="internet" if i % 3 else "egov_extranet")
+        systems = System.objects.restrict(self.cio, "view")
+        whole = [(e.rank, e.facts.system_id, e.score) for e in ranked(facts(self.cio, systems, today=TODAY))]
+        rows = ranking(self.cio, systems, TODAY)
+        self.assertIsInstance(rows, Ranking)
+        self.assertEqual(len(rows), len(whole))
+        self.assertEqual([(e.rank, e.facts.system_id, e.score) for e in rows], whole)
+        self.assertEqual([(e.rank, e.facts.system_id, e.score) for e in rows[3:7]], whole[3:7])
+        self.assertEqual((rows[0].rank, rows[0].facts.system_id), whole[0][:2])
+
     def test_only_systems_in_scope_and_in_service(self):
         rows = self.ranking()
         self.assertEqual(set(rows), {self.portal.pk, self.ledger.pk})

@@ -13,10 +13,8 @@ from inventory.selectors.overview import narrowed
 from inventory.views.analysis import focus_unit, government_choices
 
 from .. import choices as c
-from ..fusion import ranked
 from ..selectors.dashboard import LEVELS, Dashboard, dashboard
-from ..selectors.fusion import facts
-from .fusion import SecurityAnalysisMixin
+from .fusion import SecurityAnalysisMixin, ranking
 
 TOP_DEPARTMENTS = 20
 TOP_SYSTEMS = 10
@@ -70,7 +68,7 @@ class DashboardView(SecurityAnalysisMixin, View):
         today = timezone.localdate()
         data = dashboard(user, unit=unit, today=today)
         systems = narrowed(System.objects.restrict(user, "view"), unit)
-        top = ranked(facts(user, systems, today=today))[:TOP_SYSTEMS]
+        top = ranking(user, systems, today)[:TOP_SYSTEMS]
         within = f"?within={unit.pk}" if unit else ""
         context = {
             **self.common_context(),
