@@ -5,18 +5,21 @@ Every number comes through ``restrict`` in a fixed number of queries (``security
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import gate, versions
 from inventory.models import System
 from inventory.selectors.overview import narrowed
 from inventory.views.analysis import focus_unit, government_choices
 
 from .. import choices as c
 from ..selectors.dashboard import LEVELS, Dashboard, dashboard
-from .fusion import SecurityAnalysisMixin, ranking
+from .fusion import RANKING_READS, SecurityAnalysisMixin, ranking
 
 TOP_DEPARTMENTS = 20
+CHART_DEPARTMENTS = 200  # the chart scrolls through the departments with most systems; a province has 10,000
 TOP_SYSTEMS = 10
 
 
@@ -30,8 +33,8 @@ def url_or_none(name: str, query: str = "") -> str | None:
 
 def chart_data(data: Dashboard) -> dict:
     """What the ECharts draw, passed with ``json_script``. Departments with most systems first; the chart shows the
-    first ``TOP_DEPARTMENTS`` and scrolls to the others."""
-    ordered = sorted(data.departments, key=lambda d: (-d.total, d.path))
+    first ``TOP_DEPARTMENTS`` and scrolls to the others, up to ``CHART_DEPARTMENTS``."""
+    ordered = sorted(data.departments, key=lambda d: (-d.total, d.path))[:CHART_DEPARTMENTS]
     series = [{"name": str(c.Level(n).label), "data": [d.levels[n] for d in ordered]} for n in LEVELS]
     series.append({"name": _("Not graded"), "data": [d.not_graded for d in ordered]})
     return {
@@ -66,7 +69,10 @@ class DashboardView(SecurityAnalysisMixin, View):
         user = request.user
         unit = focus_unit(request)
         today = timezone.localdate()
-        data = dashboard(user, unit=unit, today=today)
+        key = (gate.grants_key(user), unit.pk if unit else None, today, get_language())
+        data = versions.remember(
+            "security.dashboard", key, RANKING_READS, lambda: dashboard(user, unit=unit, today=today)
+        )
         systems = narrowed(System.objects.restrict(user, "view"), unit)
         top = ranking(user, systems, today)[:TOP_SYSTEMS]
         within = f"?within={unit.pk}" if unit else ""
