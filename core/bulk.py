@@ -11,7 +11,9 @@ used, under the write lock the transaction holds) and set on the instances, like
 """
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from itertools import chain, islice
 from operator import attrgetter
@@ -266,3 +268,18 @@ def instances(model, rows: list[dict], *, saved_in: str | None = None, **common)
         values.update(common)
         objects.append(obj)
     return objects
+
+
+@contextmanager
+def gc_paused():
+    """No cyclic garbage collection while a batch builds 100,000s of objects that all stay alive (an import's rows,
+    validated or committed): each collection would walk them all again, and everything else the process keeps
+    (a third of the time of building them; more in a worker holding the link graph). Garbage made meanwhile waits
+    for the next collection after the batch."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -6,14 +6,12 @@ and indexed from the instances in memory, like a single ``object_create`` does, 
 rows/s").
 """
 
-import gc
-from contextlib import contextmanager
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit, bulk
+from core.bulk import gc_paused
 from core.choices import AuditAction
 from core.gate import object_path
 from core.services import snapshot
@@ -72,20 +70,6 @@ def _allowed(model, ids: list, actor) -> int:
     if ids and ids == list(range(ids[0], ids[0] + len(ids))):
         return allowed.filter(pk__gte=ids[0], pk__lte=ids[-1]).count()  # every key in the range is one of ours
     return sum(allowed.filter(pk__in=chunk).count() for chunk in _chunks(ids))
-
-
-@contextmanager
-def gc_paused():
-    """No cyclic garbage collection while a batch builds 100,000s of objects that all stay alive: each collection
-    would walk them all again (a third of the time of building them). Garbage made meanwhile waits for the next
-    collection after the batch."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def import_rows(*, model, rows: list[dict], actor, prepare=None) -> list:

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
 
+from core.bulk import gc_paused
+
 from .errors import CellError
 from .parsers import fold
 from .readers import read_header
@@ -98,6 +100,11 @@ def map_headers(schema: Schema, header: list[str], row: int, errors: Errors) -> 
 
 
 def validate(schema: Schema, fileobj: IO[bytes], filename: str, user: Any) -> ValidationResult:
+    with gc_paused():
+        return _validate(schema, fileobj, filename, user)
+
+
+def _validate(schema: Schema, fileobj: IO[bytes], filename: str, user: Any) -> ValidationResult:
     kind = sniff(fileobj, filename)
     header_row, header, rows_in = read_header(fileobj, kind)
     errors = Errors()

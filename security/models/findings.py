@@ -75,6 +75,8 @@ class Finding(GovModel):
             models.Index(fields=["status", "deadline"], name="sec_finding_due"),
             models.Index(fields=["system", "status", "severity"], name="sec_finding_system"),
             models.Index(fields=["system", "external_id"], name="sec_finding_external"),
+            # The list's default order: its first page is read off the index, not sorted from every finding.
+            models.Index(fields=["-found_on", "id"], name="sec_finding_found"),
         ]
 
     def __str__(self) -> str:
