@@ -14,8 +14,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import audit, gate, versions
@@ -199,6 +199,13 @@ class FusionView(SecurityAnalysisMixin, View):
         return export_response(fmt, _("Fusion risk ranking"), headers, body)
 
 
+# What "if compromised" reads: the link graph, the systems, resources and service items it reaches.
+COMPROMISE_READS = [
+    *(f"inventory.{name}" for name in ("system", "link", "serviceitem", "dataresource")),
+    "core.unit",
+]
+
+
 class CompromiseView(SecurityAnalysisMixin, View):
     """One URL serves the page, its graph's JSON (``?format=json``) and the export (``?export=csv|xlsx``); the system
     is read through the gate first, so outside the scope all three answer 404."""
@@ -217,7 +224,13 @@ class CompromiseView(SecurityAnalysisMixin, View):
                 user=request.user, system=system, depth=depth, limit=everything, list_limit=everything
             )
             return self.export(system, found, fmt)
-        found = selector.compromise(user=request.user, system=system, depth=depth)
+        key = (gate.grants_key(request.user), system.pk, depth, get_language())
+        found = versions.remember(
+            "security.compromise",
+            key,
+            COMPROMISE_READS,
+            lambda: selector.compromise(user=request.user, system=system, depth=depth),
+        )
         if request.GET.get("format") == "json":
             return JsonResponse(self.graph(found))
         context = {
