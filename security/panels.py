@@ -9,8 +9,10 @@ PANELS = (grading.system_panel, assessments.system_panel, findings.system_panel,
 
 
 def system_tab(user, system) -> dict | None:
-    context: dict = {}
-    for panel in PANELS:
+    context: dict = grading.system_panel(user, system)
+    seen = context["grading_panel"]["grading"] if context["grading_panel"]["can_view"] else assessments.UNREAD
+    context.update(assessments.system_panel(user, system, grading=seen))
+    for panel in PANELS[2:]:
         context.update(panel(user, system))
     shown = context["grading_panel"]["can_view"] or context["grading_panel"]["add_url"]
     if not (shown or context["assessment_panel"] or context["findings_panel"] or context["risks_panel"]):

@@ -116,24 +116,31 @@ class SystemView(ObjectView):
     def link_rows(self, links, obj, outgoing: bool) -> list[dict]:
         """The first ``LINKS_SHOWN`` links one way, as values with the other end's name, unit and visibility (its
         unit path checked in Python, as ``restrict`` would in SQL): a hub has hundreds of links, and the list page
-        pages through them all."""
+        pages through them all. Sorting a province hub's 1,600 links by the other end costs 12 ms, so the rows are
+        remembered until a link, system, unit or resource changes (``core.versions``)."""
         user = self.request.user
         mine, other = ("from_system", "to_system") if outgoing else ("to_system", "from_system")
-        rows = list(
-            links.filter(**{mine: obj})
-            .annotate(resource_count=RESOURCE_COUNT)
-            .values(
-                "pk",
-                "direction",
-                "method",
-                "frequency",
-                "resource_count",
-                other_id=F(f"{other}_id"),
-                other_name=F(f"{other}__name"),
-                other_unit=F(f"{other}__owner_unit__name"),
-                other_path=F(f"{other}__owner_unit__path"),
-            )[:LINKS_SHOWN]
+        found = versions.remember(
+            "inventory.system_link_rows",
+            (obj.pk, outgoing, tuple(sorted(gate.unit_paths(user, Link, "view")))),
+            [*versions.labels_along(Link, Link.scope_path), "inventory.dataresource"],
+            lambda: list(
+                links.filter(**{mine: obj})
+                .annotate(resource_count=RESOURCE_COUNT)
+                .values(
+                    "pk",
+                    "direction",
+                    "method",
+                    "frequency",
+                    "resource_count",
+                    other_id=F(f"{other}_id"),
+                    other_name=F(f"{other}__name"),
+                    other_unit=F(f"{other}__owner_unit__name"),
+                    other_path=F(f"{other}__owner_unit__path"),
+                )[:LINKS_SHOWN]
+            ),
         )
+        rows = [dict(row) for row in found]  # the page adds to its copies
         for row in rows:
             row["other_visible"] = gate.path_allowed(user, System, "view", row["other_path"])
         return rows

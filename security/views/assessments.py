@@ -305,9 +305,13 @@ class CryptoStatusView(GateMixin, View):
 # The system page's panel -------------------------------------------------------------------------------------------
 
 
-def system_panel(user, system) -> dict:
+UNREAD = object()
+
+
+def system_panel(user, system, grading=UNREAD) -> dict:
     """Latest MLPS assessment and self-inspection, latest crypto assessment with its items a–h, and the next dues,
-    as the user may see them; ``{"assessment_panel": None}`` when they may see none of it."""
+    as the user may see them; ``{"assessment_panel": None}`` when they may see none of it. ``grading``: the
+    system's grading as the user may see it, when the caller has read it already (the system page's tab)."""
     can_mlps = gate.has_perm(user, Assessment, "view")
     can_crypto = gate.has_perm(user, CryptoAssessment, "view")
     if not (can_mlps or can_crypto):
@@ -318,12 +322,16 @@ def system_panel(user, system) -> dict:
         visible = Assessment.objects.restrict(user, "view").filter(system=system)
         panel["latest_assessment"] = visible.filter(kind=AssessmentKind.ASSESSMENT).first()
         panel["latest_self_inspection"] = visible.filter(kind=AssessmentKind.SELF_INSPECTION).first()
-        panel["grading"] = Grading.objects.restrict(user, "view").filter(system=system).first()
+        if grading is UNREAD:
+            grading = Grading.objects.restrict(user, "view").filter(system=system).first()
+        panel["grading"] = grading
         if gate.can(user, "add", Assessment(system=system)):
             panel["add_assessment_url"] = reverse("security:assessment_add") + f"?system={system.pk}"
     if can_crypto:
         latest = CryptoAssessment.objects.restrict(user, "view").filter(system=system).first()
-        level = crypto.crypto_level(services.mlps_level_of(system)) or (latest.level if latest else None)
+        known = grading if grading not in (UNREAD, None) else None
+        mlps = known.level if known is not None else services.mlps_level_of(system)
+        level = crypto.crypto_level(mlps) or (latest.level if latest else None)
         results = list(latest.items.all()) if latest else []
         panel.update(
             latest_crypto=latest,
