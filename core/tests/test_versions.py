@@ -13,6 +13,21 @@ def unit(name: str, code: str, path: str) -> Unit:
     return object_create(obj=Unit(name=name, code=code, kind="county", path=path, depth=1), actor=None)
 
 
+def new_subunit(parent) -> Unit:
+    """A unit created as the pages create one: audited."""
+    return object_create(
+        obj=Unit(
+            name="甲县新设中心",
+            code="990001-XS",
+            kind="subunit",
+            parent=parent,
+            path=parent.path + "0009",
+            depth=parent.depth + 1,
+        ),
+        actor=None,
+    )
+
+
 @pytest.mark.django_db
 def test_a_change_moves_its_own_type_only():
     before = versions.versions(["core.unit", "inventory.system"])
@@ -83,17 +98,7 @@ def test_subtree_counts_follow_changes():
     cio = testing.make_user("cio_versions", "cio", tree.county_a)
     before = versions.subtree_count(cio, Unit, "path", tree.county_a.path)
     assert before == Unit.objects.filter(path__startswith=tree.county_a.path).count()
-    object_create(
-        obj=Unit(
-            name="甲县新设中心",
-            code="990001-XS",
-            kind="subunit",
-            parent=tree.dept_a,
-            path=tree.dept_a.path + "0009",
-            depth=tree.dept_a.depth + 1,
-        ),
-        actor=None,
-    )
+    new_subunit(tree.dept_a)
     assert versions.subtree_count(cio, Unit, "path", tree.county_a.path) == before + 1
     assert versions.subtree_count(cio, Unit, "path", tree.county_b.path) == 0  # outside the scope: none counted
 
@@ -113,17 +118,7 @@ def test_list_totals_follow_changes(client):
 
     before = total()
     assert total() == before  # remembered
-    object_create(
-        obj=Unit(
-            name="甲县新设中心",
-            code="990001-XS",
-            kind="subunit",
-            parent=tree.dept_a,
-            path=tree.dept_a.path + "0009",
-            depth=tree.dept_a.depth + 1,
-        ),
-        actor=None,
-    )
+    new_subunit(tree.dept_a)
     assert total() == before + 1
 
 
