@@ -75,6 +75,20 @@ class DueListTests(DeadlinesTestCase):
         self.assertEqual(rows[0][2], True)  # soonest (most overdue) first
         self.assertNotIn(self.hidden.system_id, {pk for _kind, pk, _late in rows})
 
+    def test_remembered_order_pages_like_the_query(self):
+        from security.views.due import as_due, deadlines, due_rows
+
+        for extra in range(4):
+            self.submitted(self.tree.dept_a, 30 + extra)
+        whole = [
+            (d.kind, d.system.pk, d.date, d.level) for d in as_due(list(due_rows(self.cio, self.today)), self.today)
+        ]
+        rows = deadlines(self.cio, self.today)
+        self.assertEqual(len(rows), len(whole))
+        self.assertEqual(rows.overdue, sum(date < self.today for _k, _s, date, _l in whole))
+        self.assertEqual([(d.kind, d.system.pk, d.date, d.level) for d in rows[2:7]], whole[2:7])
+        self.assertEqual((rows[0].kind, rows[0].system.pk), whole[0][:2])
+
     def test_the_window_is_the_governments_setting(self):
         SecurityPolicy.objects.create(unit=self.tree.county_a, due_soon_days=15)
         rows = self.rows()

@@ -4,9 +4,12 @@ within 90 days or a year, so that an assessment due next year can be looked up t
 ``restrict``. Filing dates counted on a year whose holiday calendar is not loaded yet are marked provisional."""
 
 import datetime as dt
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import BooleanField, CharField, F, OuterRef, Q, Subquery, Value
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -19,7 +22,7 @@ from django.views import View
 from core import audit, gate, versions
 from core.choices import AuditAction
 from core.tree import subtree_q
-from core.views.generic import CountedPaginator, GateMixin
+from core.views.generic import GateMixin
 from inventory.models import System
 
 from .. import reminders
@@ -105,22 +108,77 @@ def due_rows(user, today: dt.date, days: int | None = None, *, kind: str = "", s
     when given), soonest first: one UNION ALL query of (kind, date, system name, system, grading or assessment,
     level, provisional) rows, paged and counted by the database — a province has some 180,000."""
     book = PolicyBook()
+    chosen = [
+        _part(records, name, field, window_q(field, today, days, book), status, today, provisional)
+        for name, records, field, provisional in _sources(user)
+        if not kind or name == kind
+    ]
+    first, *others = chosen
+    return first.union(*others, all=True).order_by("due_date", "due_system_name", "due_kind", "due_record")
+
+
+def _sources(user) -> list[tuple]:
+    """(kind, records the user may see, due date field, provisional flag field) of the four kinds of deadline."""
     gradings = Grading.objects.restrict(user, "view")
     latest = CryptoAssessment.objects.filter(system=OuterRef("system")).order_by("-assessed_on", "-pk").values("pk")
     crypto = CryptoAssessment.objects.restrict(user, "view").filter(pk=Subquery(latest[:1]))
-    parts = [  # kind, records, due date field, provisional flag
+    return [
         ("filing", gradings.exclude(state=GradingState.FILED), "filing_due", "filing_due_provisional"),
         ("assessment", gradings, "next_assessment_due", None),
         ("self_inspection", gradings, "next_self_inspection_due", None),
         ("crypto", crypto, "next_due", None),
     ]
-    chosen = [
-        _part(records, name, field, window_q(field, today, days, book), status, today, provisional)
-        for name, records, field, provisional in parts
-        if not kind or name == kind
-    ]
-    first, *others = chosen
-    return first.union(*others, all=True).order_by("due_date", "due_system_name", "due_kind", "due_record")
+
+
+# What the deadlines read: a change to any of these (audited, as every change is) lists them again.
+DUE_READS = [
+    "security.grading",
+    "security.cryptoassessment",
+    "security.securitypolicy",
+    "inventory.system",
+    "core.unit",
+]
+KIND_CODES = list(KINDS)
+
+
+class Deadlines(Sequence):
+    """The deadlines in order, as (kind, grading or assessment) pairs — 44,000 at province scale, so only the pairs
+    are remembered (``core.versions``); the rows of a page are read again by their keys."""
+
+    def __init__(self, user, today: dt.date, kinds: bytes, records: array, overdue: int) -> None:
+        self.user, self.today, self.kinds, self.records, self.overdue = user, today, kinds, records, overdue
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        wanted = list(zip(self.kinds[index], self.records[index], strict=True))
+        found = {}
+        for name, records, field, provisional in _sources(self.user):
+            code = KIND_CODES.index(name)
+            ids = [pk for k, pk in wanted if k == code]
+            if ids:
+                rows = _part(records.filter(pk__in=ids), name, field, Q(), "", self.today, provisional)
+                found.update(((code, row[4]), row) for row in rows)
+        return as_due([found[key] for key in wanted if key in found], self.today)
+
+
+def deadlines(user, today: dt.date, days: int | None = None, *, kind: str = "", status: str = "") -> Deadlines:
+    rows = due_rows(user, today, days, kind=kind, status=status)
+    sql, params = rows.query.sql_with_params()
+
+    def order():
+        kinds, records, overdue = bytearray(), array("q"), 0
+        for row_kind, date, _name, _system, record, _level, _provisional in rows:
+            kinds.append(KIND_CODES.index(row_kind))
+            records.append(record)
+            overdue += date < today
+        return bytes(kinds), records, overdue
+
+    key = (gate.grants_key(user), sql, tuple(map(str, params)))
+    return Deadlines(user, today, *versions.remember("security.deadlines", key, DUE_READS, order))
 
 
 def as_due(rows, today: dt.date) -> list[Due]:
@@ -146,12 +204,8 @@ class DueListView(GateMixin, View):
         kind = kind if kind in KINDS else ""
         status = status if status in {"overdue", "soon"} else ""
         days = HORIZONS[within][0] if within else None
-        rows = due_rows(request.user, today, days, kind=kind, status=status)
-        page = CountedPaginator(rows, 50).get_page(request.GET.get("page"))
-        page.object_list = as_due(list(page.object_list), today)
-        overdue = (
-            0 if status == "soon" else versions.count(due_rows(request.user, today, days, kind=kind, status="overdue"))
-        )
+        rows = deadlines(request.user, today, days, kind=kind, status=status)
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
         params = request.GET.copy()
         params.pop("page", None)
         context = {
@@ -163,7 +217,7 @@ class DueListView(GateMixin, View):
             "horizons": [("", self.policy_window()), *[(code, label) for code, (_days, label) in HORIZONS.items()]],
             "today": today,
             "querystring": params.urlencode(),
-            "overdue_count": overdue,
+            "overdue_count": rows.overdue,
             "can_remind": gate.has_perm(request.user, Grading, "change"),
         }
         return render(request, "security/due_list.html", context)
