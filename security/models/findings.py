@@ -77,6 +77,8 @@ class Finding(GovModel):
             models.Index(fields=["system", "external_id"], name="sec_finding_external"),
             # The list's default order: its first page is read off the index, not sorted from every finding.
             models.Index(fields=["-found_on", "id"], name="sec_finding_found"),
+            # The same for the open ones, the list the department liaisons work from ("open", "overdue").
+            models.Index(fields=["-found_on", "id"], condition=models.Q(status="open"), name="sec_finding_open_found"),
         ]
 
     def __str__(self) -> str:
