@@ -54,32 +54,12 @@ def remember(name: str, key: Hashable, labels: Iterable[str], compute: Callable[
     return value
 
 
-def labels_along(model, *lookups: str) -> list[str]:
-    """The types whose changes can move a record of ``model`` in or out of a filter on each ``lookup``: the model
-    and every model the lookup passes through (a link's place is its system's unit's path)."""
-    labels = [model._meta.label_lower]
-    for lookup in lookups:
-        current = model
-        for name in lookup.split("__")[:-1]:
-            current = current._meta.get_field(name).related_model
-            labels.append(current._meta.label_lower)
-    return sorted(set(labels))
-
-
 def subtree_count(user, model, lookup: str, path: str, action: str = "view") -> int:
     """How many records of ``model`` the user may ``action`` lie in the subtree at ``path`` (``lookup`` leads to
     their unit's path): the unit page's counts, which at province scale read hundreds of thousands of rows."""
-    from core import gate
     from core.tree import subtree_q
 
-    key = (model._meta.label_lower, lookup, action, tuple(sorted(gate.unit_paths(user, model, action))), path)
-    labels = labels_along(model, lookup, *([model.scope_path] if model.scope_path else []))
-    return remember(
-        "subtree_count",
-        key,
-        labels,
-        lambda: model.objects.restrict(user, action).filter(subtree_q(lookup, path)).count(),
-    )
+    return count(model.objects.restrict(user, action).filter(subtree_q(lookup, path)))
 
 
 _TABLE = re.compile(r'"(\w+)"')
@@ -87,21 +67,32 @@ _TABLE = re.compile(r'"(\w+)"')
 
 def labels_of_query(queryset) -> list[str]:
     """The types of every table a queryset's SQL reads (joins and subqueries alike; an automatic many-to-many
-    table counts as its owner, whose changes are audited)."""
+    table counts as both of the models it joins, whose changes are audited)."""
+    if queryset.query.is_empty():
+        return []
     tables = _tables()
     sql, _params = queryset.query.sql_with_params()
-    return sorted({tables[name] for name in _TABLE.findall(sql) if name in tables})
+    return sorted({label for name in _TABLE.findall(sql) for label in tables.get(name, ())})
 
 
 @functools.cache
-def _tables() -> dict[str, str]:
+def _tables() -> dict[str, tuple[str, ...]]:
     found = {}
     for model in apps.get_models(include_auto_created=True):
-        owner = model
+        owners = [model]
         if model._meta.auto_created:
-            owner = next(f.related_model for f in model._meta.fields if f.is_relation and f.related_model)
-        found[model._meta.db_table] = owner._meta.label_lower
+            owners = [f.related_model for f in model._meta.fields if f.is_relation and f.related_model]
+        found[model._meta.db_table] = tuple(owner._meta.label_lower for owner in owners)
     return found
+
+
+def query_key(queryset) -> tuple:
+    """A queryset's SQL and parameters, as a key: the gate's scope, the filters and the order are all in it (an
+    empty queryset, one the gate shuts, has no SQL)."""
+    if queryset.query.is_empty():
+        return (queryset.db, None, ())
+    sql, params = queryset.query.sql_with_params()
+    return (queryset.db, sql, tuple(map(str, params)))
 
 
 def count(queryset) -> int:
@@ -110,8 +101,15 @@ def count(queryset) -> int:
     if queryset.query.is_empty():
         return 0
     queryset = queryset.order_by()
-    sql, params = queryset.query.sql_with_params()
-    return remember("count", (queryset.db, sql, tuple(map(str, params))), labels_of_query(queryset), queryset.count)
+    return remember("count", query_key(queryset), labels_of_query(queryset), queryset.count)
+
+
+def rows(queryset) -> list:
+    """``list(queryset)``, remembered until a change to any table it reads. Callers that change the rows copy
+    them."""
+    if queryset.query.is_empty():
+        return []
+    return remember("rows", query_key(queryset), labels_of_query(queryset), lambda: list(queryset))
 
 
 def forget() -> None:

@@ -25,6 +25,17 @@ def _get(client, url, expect=200):
     return response
 
 
+def cold_look(client, url):
+    """A look right after a change: nothing remembered (``core.versions``)."""
+    from core import versions
+
+    def look():
+        versions.forget()
+        _get(client, url)
+
+    return look
+
+
 def unit_list(ctx):
     from core.models import Unit
 

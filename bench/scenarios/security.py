@@ -4,19 +4,8 @@ lists, and "if this system is compromised" for the hub."""
 from django.urls import reverse
 
 from bench.harness import result, timed
-from bench.scenarios.core import LIST_MS, OVERVIEW_MS, _get
+from bench.scenarios.core import LIST_MS, OVERVIEW_MS, _get, cold_look
 from bench.scenarios.inventory import IMPACT_MS
-
-
-def _cold(client, url):
-    """A look right after a change: nothing remembered (``core.versions``)."""
-    from core import versions
-
-    def look():
-        versions.forget()
-        _get(client, url)
-
-    return look
 
 
 def dashboard(ctx):
@@ -27,7 +16,7 @@ def dashboard(ctx):
     return [
         result(
             "security dashboard, after a change (cold)",
-            timed(_cold(client, url), 1 if ctx.smoke else 3, 0),
+            timed(cold_look(client, url), 1 if ctx.smoke else 3, 0),
             timed(lambda: list(Grading.objects.values("level", "state")), ctx.iterations),
         ),
         result(
@@ -53,7 +42,7 @@ def fusion(ctx):
     def cold():
         impact.forget_graph()
         reach.forget()
-        _cold(client, url)()
+        cold_look(client, url)()
 
     return [
         result("fusion ranking, after a link change (cold)", timed(cold, 1 if ctx.smoke else 3, 0), base),
@@ -78,7 +67,7 @@ def lists(ctx):
     findings = rows(Finding, ["id", "title", "severity", "status", "deadline", "system__name"])
     gradings = rows(Grading, ["id", "level", "state", "system__name", "system__owner_unit__name"])
     dues = reverse("security:due_list")
-    cold = result("MLPS dues list, after a change (cold)", timed(_cold(client, dues), 1 if ctx.smoke else 3, 0))
+    cold = result("MLPS dues list, after a change (cold)", timed(cold_look(client, dues), 1 if ctx.smoke else 3, 0))
     return [cold] + [
         result(
             f"{label} page 1",
@@ -109,7 +98,7 @@ def compromise(ctx):
     return [
         result(
             f"if compromised, after a change (cold) ({hub.name})",
-            timed(_cold(client, url), 1 if ctx.smoke else 3, 0),
+            timed(cold_look(client, url), 1 if ctx.smoke else 3, 0),
             base,
         ),
         result(f"if compromised ({hub.name})", timed(lambda: _get(client, url), ctx.iterations), base, IMPACT_MS),

@@ -80,14 +80,14 @@ def test_no_types_no_query():
     assert versions.versions([]) == ()
 
 
-def test_labels_follow_the_lookup_and_the_scope():
-    from inventory.models import Link
+def test_labels_are_the_tables_a_query_reads():
+    from inventory.models import Link, ServiceItem
 
-    assert versions.labels_along(Link, "from_system__owner_unit__path") == [
-        "core.unit",
-        "inventory.link",
-        "inventory.system",
-    ]
+    scoped = Link.objects.filter(from_system__owner_unit__path__gte="0001")
+    assert versions.labels_of_query(scoped) == ["core.unit", "inventory.link", "inventory.system"]
+    # an automatic many-to-many table stands for both models it joins
+    delivered = ServiceItem.objects.filter(systems__name="政务服务网")
+    assert versions.labels_of_query(delivered) == ["inventory.serviceitem", "inventory.system"]
 
 
 @pytest.mark.django_db
@@ -138,3 +138,11 @@ def test_home_cards_follow_changes(client):
     assert systems() == 0
     object_create(obj=System(name="甲县政务服务网", code="XT-HOME-1", owner_unit=tree.dept_a), actor=None)
     assert systems() == 1
+
+
+def test_querysets_the_gate_shuts_have_no_sql_and_nothing_in_them():
+    empty = Unit.objects.none()
+    assert versions.query_key(empty) == ("default", None, ())
+    assert versions.labels_of_query(empty) == []
+    assert versions.count(empty) == 0
+    assert versions.rows(empty) == []

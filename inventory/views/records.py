@@ -120,25 +120,20 @@ class SystemView(ObjectView):
         remembered until a link, system, unit or resource changes (``core.versions``)."""
         user = self.request.user
         mine, other = ("from_system", "to_system") if outgoing else ("to_system", "from_system")
-        found = versions.remember(
-            "inventory.system_link_rows",
-            (obj.pk, outgoing, tuple(sorted(gate.unit_paths(user, Link, "view")))),
-            [*versions.labels_along(Link, Link.scope_path), "inventory.dataresource"],
-            lambda: list(
-                links.filter(**{mine: obj})
-                .annotate(resource_count=RESOURCE_COUNT)
-                .values(
-                    "pk",
-                    "direction",
-                    "method",
-                    "frequency",
-                    "resource_count",
-                    other_id=F(f"{other}_id"),
-                    other_name=F(f"{other}__name"),
-                    other_unit=F(f"{other}__owner_unit__name"),
-                    other_path=F(f"{other}__owner_unit__path"),
-                )[:LINKS_SHOWN]
-            ),
+        found = versions.rows(
+            links.filter(**{mine: obj})
+            .annotate(resource_count=RESOURCE_COUNT)
+            .values(
+                "pk",
+                "direction",
+                "method",
+                "frequency",
+                "resource_count",
+                other_id=F(f"{other}_id"),
+                other_name=F(f"{other}__name"),
+                other_unit=F(f"{other}__owner_unit__name"),
+                other_path=F(f"{other}__owner_unit__path"),
+            )[:LINKS_SHOWN]
         )
         rows = [dict(row) for row in found]  # the page adds to its copies
         for row in rows:
@@ -172,11 +167,12 @@ class SystemView(ObjectView):
     def extra_context(self, obj):
         user = self.request.user
         links = Link.objects.restrict(user, "view")
+        mine = links.filter(Q(from_system=obj) | Q(to_system=obj))
         counts = versions.remember(
             "inventory.system_links",
-            (obj.pk, tuple(sorted(gate.unit_paths(user, Link, "view")))),
-            versions.labels_along(Link, Link.scope_path),
-            lambda: links.filter(Q(from_system=obj) | Q(to_system=obj)).aggregate(
+            versions.query_key(mine),
+            versions.labels_of_query(mine),
+            lambda: mine.aggregate(
                 out=Count("pk", filter=Q(from_system=obj)), back=Count("pk", filter=Q(to_system=obj))
             ),
         )

@@ -167,7 +167,6 @@ class Deadlines(Sequence):
 
 def deadlines(user, today: dt.date, days: int | None = None, *, kind: str = "", status: str = "") -> Deadlines:
     rows = due_rows(user, today, days, kind=kind, status=status)
-    sql, params = rows.query.sql_with_params()
 
     def order():
         kinds, records, overdue = bytearray(), array("q"), 0
@@ -177,7 +176,7 @@ def deadlines(user, today: dt.date, days: int | None = None, *, kind: str = "", 
             overdue += date < today
         return bytes(kinds), records, overdue
 
-    key = (gate.grants_key(user), sql, tuple(map(str, params)))
+    key = (gate.grants_key(user), versions.query_key(rows))
     return Deadlines(user, today, *versions.remember("security.deadlines", key, DUE_READS, order))
 
 

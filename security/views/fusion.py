@@ -94,8 +94,7 @@ def ranking(user, systems, today=None) -> "Ranking":
     today = today or timezone.localdate()
     if systems.query.is_empty():
         return Ranking(user, systems, today, [])
-    sql, params = systems.order_by().query.sql_with_params()
-    key = (gate.grants_key(user), sql, tuple(map(str, params)), today, weights()["version"])
+    key = (gate.grants_key(user), versions.query_key(systems.order_by()), today, weights()["version"])
 
     def order():
         return [(e.rank, e.facts.system_id) for e in ranked(facts(user, systems, today=today))]
