@@ -5,10 +5,11 @@ from pathlib import Path
 
 import dj_database_url
 
-from .datadir import data_dir, load_env_file, secret_file
+from .datadir import load_env_file, prepare_data_dir, private_sqlite, secret_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-DATA_DIR = data_dir()
+# Also sets the process umask to 0o077: see datadir.py for why the data directory is private and how it stays so.
+DATA_DIR = prepare_data_dir()
 load_env_file(DATA_DIR / ".env")
 
 
@@ -94,6 +95,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    private_sqlite(DATABASES["default"]["NAME"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Password policy (GB/T 22239-2019 level 3: complexity and periodic change).
@@ -135,6 +137,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Uploaded files are the owner's alone, whatever the umask (govcio/settings/datadir.py).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
