@@ -8,8 +8,9 @@ the owner record may download its files; nobody else learns that they exist (404
 
 import hashlib
 import mimetypes
+import os
 import zipfile
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from django.apps import apps
 from django.conf import settings
@@ -145,6 +146,31 @@ def attach(upload, *, owner, actor, kind: str = "") -> Attachment:
         )
     )
     return attachment
+
+
+def private_dir(path: Path) -> Path:
+    """``path`` as a folder only the owner may enter (0700), made with any missing parents the same way. The mode is
+    set explicitly rather than left to the umask (govcio/settings/datadir.py)."""
+    missing, folder = [], path
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made meanwhile by another request
+        folder.chmod(0o700)
+    return path
+
+
+def stage(upload, path: Path) -> None:
+    """Keep ``upload`` at ``path``, a new file only the owner may read (0600), until the user confirms the import."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    upload.seek(0)
+    with os.fdopen(fd, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
 
 
 def attachments_of(owner, kind: str | None = None):

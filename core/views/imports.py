@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import files
 from core.io import ImportFileError
 from core.views.generic import GateMixin
 
@@ -18,9 +19,7 @@ PREVIEW_ROWS = 20
 
 
 def staging_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return files.private_dir(Path(settings.MEDIA_ROOT) / "imports")
 
 
 class BulkImportView(GateMixin, View):
@@ -63,10 +62,7 @@ class BulkImportView(GateMixin, View):
             return self.render_page({"result": result, "filename": upload.name}, status=400)
         token = secrets.token_hex(16)
         suffix = Path(upload.name).suffix.lower()[:8]
-        upload.seek(0)
-        with open(staging_dir() / f"{request.user.pk}-{token}{suffix}", "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        files.stage(upload, staging_dir() / f"{request.user.pk}-{token}{suffix}")
         request.session[f"import:{token}"] = upload.name
         preview = [
             [row.get(c.name if c.name in row else c.name + "_id", "") for c in self.schema.columns]

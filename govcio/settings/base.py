@@ -4,11 +4,13 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
-from .datadir import data_dir, load_env_file, secret_file
+from .datadir import load_env_file, prepare_data_dir, private_sqlite, secret_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-DATA_DIR = data_dir()
+# Also sets the process umask to 0o077: see datadir.py for why the data directory is private and how it stays so.
+DATA_DIR = prepare_data_dir()
 load_env_file(DATA_DIR / ".env")
 
 
@@ -38,6 +40,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -50,6 +54,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their caching; above the rest, so it sees every response they make.
+    "core.middleware.NeverCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -94,6 +102,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    private_sqlite(DATABASES["default"]["NAME"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Password policy (GB/T 22239-2019 level 3: complexity and periodic change).
@@ -135,8 +144,50 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Uploaded files are the owner's alone, whatever the umask (govcio/settings/datadir.py).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Content-Security-Policy (django-csp). Scripts come from our own static files only: no inline script, no inline event
+# handler, no eval (htmx runs with allowEval off, see base.html); page data reaches the scripts through json_script.
+# Styles likewise come from our style sheets only: the templates carry no style attribute (govcio.css has a class for
+# each size they used). What scripts set through element.style (ECharts, Bootstrap's dropdowns) is not inline style
+# to the policy. img-src allows data: for the SVG icons inside Tabler's style sheet. The API documentation pages need
+# more and say so where they are served (govcio/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): nothing here uses the camera, microphone, location, payments or
+# devices, so no page (or anything injected into one) may ask for them.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "serial",
+        "hid",
+    )
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -155,6 +206,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Workbench of a grassroots government CIO office (govcio).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation are for signed-in users (session or API token): anonymous callers get 401.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI and ReDoc from the vendored drf-spectacular-sidecar package, served from /static/ (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets shared by several fields get one name in the schema.
     "ENUM_NAME_OVERRIDES": {

@@ -82,7 +82,7 @@ def quality_units(units) -> SafeString:
         items.append(
             format_html(
                 '<div class="list-group-item"><div class="d-flex align-items-start gap-3">'
-                '<span class="badge {}" style="min-width:3.5rem">{}</span>'
+                '<span class="badge minw-3-5rem {}">{}</span>'
                 '<div class="flex-fill"><div class="fw-bold">{}</div><div class="mt-1">{}</div></div>'
                 '<button type="button" class="btn btn-sm" hx-get="{}" hx-target="#quality-records-{}">{}</button>'
                 '</div><div id="quality-records-{}"></div></div>',

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core import files
 from core.io.export import content_disposition
 from core.models import Unit
 from core.views.generic import GateMixin, deny
@@ -126,10 +127,7 @@ class DcatImportView(GateMixin, View):
         if not plan.ok:
             return self.page(form, status=400, plan=plan, filename=upload.name, unit=unit)
         token = secrets.token_hex(16)
-        upload.seek(0)
-        with open(self.staged(token), "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        files.stage(upload, self.staged(token))
         request.session[f"dcat:{token}"] = {"name": upload.name, "unit": unit.pk}
         return self.page(form, plan=plan, filename=upload.name, unit=unit, token=token)
 

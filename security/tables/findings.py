@@ -45,12 +45,16 @@ class WideColumn(Column):
     """A name that gets room: at least ``rem`` wide, so a wide table scrolls rather than crushing it to a character
     or two a line."""
 
+    WIDTHS = (8, 10, 12, 13, 14)  # the minw-<n>rem classes in static/govcio/govcio.css (no inline style: CSP)
+
     def __init__(self, name, header, rem: int = 12, **kwargs):
         super().__init__(name, header, **kwargs)
+        if rem not in self.WIDTHS:
+            raise ValueError(f"WideColumn: rem must be one of {self.WIDTHS}")
         self.rem = rem
 
     def html(self, obj):
-        return format_html('<div style="min-width: {}rem">{}</div>', self.rem, super().html(obj))
+        return format_html('<div class="minw-{}rem">{}</div>', self.rem, super().html(obj))
 
 
 class FindingTable(Table):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
+from core import files
 from core.io import ImportFileError
 from core.views.generic import GateMixin, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView, apply_errors
 from core.views.imports import PREVIEW_ROWS, staging_dir
@@ -68,10 +69,7 @@ class ScanView(GateMixin, View):
         """Read the header (raises ImportFileError) and keep the file for the next steps; (token, headers)."""
         headers = scanner.read_headers(upload, upload.name)
         token = secrets.token_hex(16)
-        upload.seek(0)
-        with open(staged_path(self.request.user, token, upload.name), "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        files.stage(upload, staged_path(self.request.user, token, upload.name))
         self.request.session[f"scan:{token}"] = upload.name
         return token, headers
 

@@ -1,5 +1,4 @@
-<script>
-// Open the tab named in the address (…#reviews), and keep the address in step with the open tab.
+/* Open the tab named in the address (…#reviews), and keep the address in step with the open tab. */
 document.addEventListener("DOMContentLoaded", function () {
   var tab = location.hash && document.querySelector('[data-bs-toggle="tab"][href="' + location.hash + '"]');
   if (tab) tab.click();
@@ -7,4 +6,3 @@ document.addEventListener("DOMContentLoaded", function () {
     t.addEventListener("shown.bs.tab", function () { history.replaceState(null, "", t.getAttribute("href")); });
   });
 });
-</script>
