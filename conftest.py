@@ -15,3 +15,9 @@ def _fresh_versioned_results():
 
     versions.forget()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_anchor_file(settings, tmp_path):
+    """Each test anchors the audit chain in a file of its own: anchors outlive the rolled-back database."""
+    settings.GOVCIO_AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.txt"

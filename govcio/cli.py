@@ -7,7 +7,11 @@ govcio createadmin                 create the first system, security and audit a
 govcio units                       print the organisation tree with codes
 govcio users add NAME --role R --unit CODE [--subtree] --password-stdin
 govcio token USERNAME              print (creating if needed) the user's API token
-govcio audit verify | head         verify the chain / print the head for anchoring
+govcio audit verify [--expect-head SEQ:HASH]
+                                   verify the keyed chain and hold it against its anchors
+govcio audit head                  print the head (SEQ:HASH) for anchoring elsewhere
+govcio audit anchor                write the day's head to the anchor file and the log (daily; idempotent)
+govcio audit purge --before DATE   delete audit records older than a date (never younger than 180 days)
 govcio search rebuild              recompute the search index
 govcio <any management command>
 """

@@ -81,7 +81,10 @@ class AuditRecord(models.Model):
 
 
 class AuditHead(models.Model):
-    """One row: the last sequence number and hash. Locked while appending so that the chain cannot fork."""
+    """One row: the last sequence number and hash. Locked while appending so that the chain cannot fork.
+
+    The seal (core.audit_key) names the last record from before the audit key, (keyed_after_seq, keyed_after_hash):
+    records after it are keyed, and only the key holder can move it."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
@@ -90,6 +93,9 @@ class AuditHead(models.Model):
     # in the chain that names the same anchor, so the head cannot be edited to hide a deletion.
     purged_seq = models.BigIntegerField(default=0)
     purged_hash = models.CharField(max_length=64, default="0" * 64)
+    keyed_after_seq = models.BigIntegerField(default=0)
+    keyed_after_hash = models.CharField(max_length=64, default="0" * 64)
+    seal = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit head")

@@ -99,7 +99,7 @@ def test_rolled_back_change_leaves_no_record(db):
 def test_head_command(chain, capsys):
     call_command("audit", "head")
     head = AuditHead.objects.get()
-    assert capsys.readouterr().out.strip() == f"{head.seq} {head.hash}"
+    assert capsys.readouterr().out.strip() == f"{head.seq}:{head.hash}"
 
 
 def test_batch_append_chains(db):

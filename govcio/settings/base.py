@@ -25,6 +25,12 @@ def env_int(name: str, default: int) -> int:
 SECRET_KEY = os.environ.get("GOVCIO_SECRET_KEY") or secret_file("secret.key", 32)
 # SM4 key (128 bit) for personal and authentication data at rest.
 GOVCIO_SM4_KEY = os.environ.get("GOVCIO_SM4_KEY") or secret_file("sm4.key", 16)
+# HMAC-SM3 key (256 bit) of the audit chain, or the file holding it (0600). Not made here: core.audit_key makes it for
+# a new installation only, so that a lost key is an error and not a new key that calls every record forged.
+GOVCIO_AUDIT_KEY = os.environ.get("GOVCIO_AUDIT_KEY", "")
+GOVCIO_AUDIT_KEY_FILE = DATA_DIR / "audit.key"
+# The audit chain's daily anchors (core.audit_anchor): an append-only file, by default in the data directory.
+GOVCIO_AUDIT_ANCHOR_FILE = Path(os.environ.get("GOVCIO_AUDIT_ANCHOR_FILE") or DATA_DIR / "audit-anchors.txt")
 
 DEBUG = env_bool("GOVCIO_DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("GOVCIO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
@@ -241,5 +247,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GOVCIO_LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    # govcio.audit: the audit chain's daily anchors and failed verifications, for the operator's log.
+    "loggers": {"jieba": {"level": "WARNING"}, "govcio.audit": {"level": "INFO"}},
 }

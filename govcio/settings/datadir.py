@@ -98,13 +98,18 @@ def load_env_file(path: Path) -> None:
         os.environ.setdefault(key.strip(), value.strip().strip('"').strip("'"))
 
 
+def new_secret_file(path: Path, nbytes: int) -> str:
+    """Write a new hex secret to ``path`` (created 0600) and return it; FileExistsError if the file exists."""
+    value = secrets.token_hex(nbytes)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
 def secret_file(name: str, nbytes: int) -> str:
     """Return the hex secret stored in ``name``, creating it (0600) if it does not exist."""
     path = data_dir() / name
     if not path.exists():
-        value = secrets.token_hex(nbytes)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(value)
-        return value
+        return new_secret_file(path, nbytes)
     return path.read_text().strip()

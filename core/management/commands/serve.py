@@ -3,8 +3,10 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
+from core import audit, audit_anchor
 from core.models import Unit
 
 
@@ -18,9 +20,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        with translation.override("en"):
+            problem = audit.key_problem()
+        if problem:
+            raise CommandError(problem)  # every audited write would fail: refuse to start rather than serve errors
         if not no_demo and not Unit.objects.exists():
             self.stdout.write("Empty database: loading the county demo …")
             call_command("demo", scale="county", seed=1)
+        try:
+            anchor, written = audit.anchor()
+        except OSError as exc:  # worth a warning, not a refusal to serve: `govcio audit anchor` will say it again
+            self.stderr.write(f"Warning: cannot write the audit anchor file {audit_anchor.path()}: {exc}")
+        else:
+            if written:
+                self.stdout.write(f"Audit chain anchored: {anchor.date} {anchor} in {audit_anchor.path()}")
         accounts = settings.DATA_DIR / "demo-accounts.txt"
         if accounts.exists():
             self.stdout.write(f"\nDemo accounts (also in {accounts}):\n{accounts.read_text(encoding='utf-8')}")
