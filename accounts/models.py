@@ -98,3 +98,21 @@ class User(AbstractUser):
     @property
     def is_locked(self) -> bool:
         return bool(self.locked_until and self.locked_until > timezone.now())
+
+
+class AuthThrottle(models.Model):
+    """Failed sign-in attempts (passwords and second-factor codes) from one client address in the current window.
+
+    Kept in the database so that every worker process and every app server counts into the same row."""
+
+    key = models.CharField(max_length=100, unique=True)
+    window_start = models.DateTimeField(db_index=True)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("sign-in throttle")
+        verbose_name_plural = _("sign-in throttles")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"

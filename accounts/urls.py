@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/verify/", views.verify_view, name="verify"),
     path("second-factor/", views.enrol_view, name="enrol"),
+    path("second-factor/renew/", views.reenrol_view, name="reenrol"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change_view, name="password_change"),
     path("me/", views.profile_view, name="profile"),
