@@ -7,16 +7,16 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import services
-from accounts.forms import CodeForm, LoginForm, PasswordChangeForm, UserForm
-from accounts.models import User
+from accounts import services, tokens
+from accounts.forms import CodeForm, LoginForm, PasswordChangeForm, TokenForm, UserForm
+from accounts.models import ApiToken, User
 from accounts.schemas import user_schema
 from accounts.tables import UserTable
 from core import gate
@@ -239,12 +239,42 @@ def password_change_view(request):
 
 
 @login_required
-def profile_view(request):
-    return render(
-        request,
-        "accounts/profile.html",
-        {"object": request.user, "assignments": request.user.assignments.select_related("role", "unit")},
-    )
+def profile_view(request, token_form=None, status=200):
+    user = request.user
+    context = {
+        "object": user,
+        "assignments": user.assignments.select_related("role", "unit"),
+        "tokens": ApiToken.objects.filter(user=user),
+        "token_form": token_form or TokenForm(),
+    }
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+@login_required
+@require_POST
+def token_add_view(request):
+    """A new API token, shown on this answer only (it is stored hashed)."""
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, text = tokens.token_create(user=request.user, actor=request.user, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return render(request, "accounts/token_created.html", {"token": text, "object": token})
+    return profile_view(request, token_form=form, status=400)
+
+
+@login_required
+@require_POST
+def token_revoke_view(request, key):
+    found = list(ApiToken.objects.filter(user=request.user, token_key=key).select_related("user"))
+    if not found:
+        raise Http404
+    for token in found:
+        tokens.token_revoke(token=token, actor=request.user)
+    messages.success(request, _("The API token has been revoked."))
+    return HttpResponseRedirect(reverse("accounts:profile"))
 
 
 # User administration ------------------------------------------------------------------------------------------

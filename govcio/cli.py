@@ -6,7 +6,7 @@ govcio worker                      run background tasks (database backend)
 govcio createadmin                 create the first system, security and audit administrators
 govcio units                       print the organisation tree with codes
 govcio users add NAME --role R --unit CODE [--subtree] --password-stdin
-govcio token USERNAME              print (creating if needed) the user's API token
+govcio token USERNAME [--name L]   create a new API token and print it once (it is stored hashed)
 govcio audit verify | head         verify the chain / print the head for anchoring
 govcio search rebuild              recompute the search index
 govcio <any management command>

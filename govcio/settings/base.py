@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "django_htmx",
@@ -143,7 +143,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.GatePermission"],
@@ -153,6 +153,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
 }
+# API tokens (django-rest-knox, hashed at rest; accounts/tokens.py decides who gets one and for how long).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": None, "AUTO_REFRESH": False}
+# Days until a token expires: administrators' always expire; 0 = never for everyone else.
+GOVCIO_API_TOKEN_DAYS = env_int("GOVCIO_API_TOKEN_DAYS", 90)
+GOVCIO_ADMIN_TOKEN_DAYS = max(1, env_int("GOVCIO_ADMIN_TOKEN_DAYS", 7))
 SPECTACULAR_SETTINGS = {
     "TITLE": "govcio API",
     "DESCRIPTION": "Workbench of a grassroots government CIO office (govcio).",
