@@ -225,3 +225,23 @@ def test_code_guesses_are_throttled_per_address(tree):
     response = attacker.post(reverse("accounts:verify"), {"code": pyotp.TOTP(secret).now()})
     assert response.status_code == 429
     assert not signed_in(attacker)
+
+
+@override_settings(GOVCIO_IP_FAILURE_LIMIT=2, GOVCIO_TRUSTED_PROXIES="127.0.0.1")
+def test_behind_a_trusted_proxy_the_client_address_counts(tree):
+    """Behind nginx every request comes from the proxy: the throttle must count the client, not the proxy, or one
+    guesser would hold back the whole county. A client's own X-Forwarded-For entries are not believed."""
+    make_user("u1", "cio", tree.county_a)
+    make_user("u2", "cio", tree.county_a)
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.1, 10.9.8.7")
+    for _ in range(2):
+        login(attacker, "u1", "wrong")
+    assert login(attacker, "u1").status_code == 429
+    colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.8.8")
+    assert login(colleague, "u2").status_code == 302
+    # a forged first entry changes nothing: the proxy's own entry (the last) is the address
+    forged = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.8.99, 10.9.8.7")
+    assert login(forged, "u2").status_code == 429
+    # a direct client cannot claim an address at all
+    direct = Client(REMOTE_ADDR="10.9.8.7", HTTP_X_FORWARDED_FOR="10.1.1.1")
+    assert login(direct, "u2").status_code == 429

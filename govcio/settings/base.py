@@ -114,6 +114,8 @@ GOVCIO_LOCKOUT_MINUTES = env_int("GOVCIO_LOCKOUT_MINUTES", 15)
 # Failed passwords and second-factor codes from one client address, across accounts (0 = no limit).
 GOVCIO_IP_FAILURE_LIMIT = env_int("GOVCIO_IP_FAILURE_LIMIT", 30)
 GOVCIO_IP_FAILURE_WINDOW_MINUTES = env_int("GOVCIO_IP_FAILURE_WINDOW_MINUTES", 15)
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client.
+GOVCIO_TRUSTED_PROXIES = os.environ.get("GOVCIO_TRUSTED_PROXIES", "")
 GOVCIO_IDLE_TIMEOUT_MINUTES = env_int("GOVCIO_IDLE_TIMEOUT_MINUTES", 30)
 GOVCIO_AUDIT_MIN_RETENTION_DAYS = 180  # Cybersecurity Law art. 21: at least six months.
 
