@@ -158,6 +158,9 @@ REST_FRAMEWORK = {
 }
 # API tokens (django-rest-knox, hashed at rest; accounts/tokens.py decides who gets one and for how long).
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would still create its (swapped-out) token table: an empty table whose key to the users
+# makes PostgreSQL refuse to TRUNCATE them (manage.py flush, transactional tests). accounts.ApiToken is the table.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": None, "AUTO_REFRESH": False}
 # Days until a token expires: administrators' always expire; 0 = never for everyone else.
 GOVCIO_API_TOKEN_DAYS = env_int("GOVCIO_API_TOKEN_DAYS", 90)
