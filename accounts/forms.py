@@ -30,6 +30,16 @@ class CodeForm(forms.Form):
     )
 
 
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        required=False,
+        help_text=_("What the token is for, e.g. the script that uses it."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
         label=_("Current password"), strip=False, widget=forms.PasswordInput(attrs={"class": "form-control"})

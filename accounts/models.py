@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from core.crypto import mask, sm4_decrypt, sm4_encrypt
 from core.models.base import RestrictedQuerySet
@@ -98,3 +99,46 @@ class User(AbstractUser):
     @property
     def is_locked(self) -> bool:
         return bool(self.locked_until and self.locked_until > timezone.now())
+
+
+class AuthThrottle(models.Model):
+    """Failed sign-in attempts (passwords and second-factor codes) from one client address in the current window.
+
+    Kept in the database so that every worker process and every app server counts into the same row."""
+
+    key = models.CharField(max_length=100, unique=True)
+    window_start = models.DateTimeField(db_index=True)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("sign-in throttle")
+        verbose_name_plural = _("sign-in throttles")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): only its SHA-512 digest and a short lookup prefix are stored; the token is
+    shown once when made. Who may have one and for how long is decided in ``accounts.tokens``."""
+
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @property
+    def prefix(self) -> str:
+        """The first characters of the token, to tell one's tokens apart."""
+        return self.token_key[:8]
+
+    @property
+    def expired(self) -> bool:
+        return self.expiry is not None and self.expiry <= timezone.now()

@@ -1,12 +1,32 @@
+import ipaddress
+
+from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
 from core import context
 
 
+def _trusted(address: str, proxies: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(p.strip(), strict=False) for p in proxies.split(",") if p.strip())
+
+
 def client_ip(request) -> str:
-    # Behind the reverse proxy the production settings trust X-Forwarded-For's first hop only via REMOTE_ADDR
-    # rewriting in the proxy; we never trust a client-supplied header here.
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: REMOTE_ADDR, unless that is one of GOVCIO_TRUSTED_PROXIES (the reverse proxy), in
+    which case the last X-Forwarded-For entry not added by a trusted proxy. Entries a client wrote itself come
+    before the proxy's and are never believed; without trusted proxies the header is ignored."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = getattr(settings, "GOVCIO_TRUSTED_PROXIES", "")
+    if not proxies or not _trusted(remote, proxies):
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, proxies):
+            return hop[:45]
+    return remote
 
 
 class RequestContextMiddleware:

@@ -66,6 +66,24 @@ def grant(user: User, role: str, unit: Unit, subtree: bool = True) -> RoleAssign
     )
 
 
+def enable_second_factor(user: User) -> str:
+    """Give ``user`` a confirmed TOTP second factor straight in the database; returns the secret."""
+    import pyotp
+
+    secret = pyotp.random_base32()
+    user.totp_secret = secret
+    user.totp_confirmed = True
+    user.save(update_fields=["totp_secret_encrypted", "totp_confirmed"])
+    return secret
+
+
+def make_token(user: User, name: str = "") -> str:
+    """A new API token of ``user`` through the one service that makes them; returns its text."""
+    from accounts.tokens import token_create
+
+    return token_create(user=user, actor=None, name=name)[1]
+
+
 class KitTestCase(TestCase):
     """A tree, a permitted user scoped to county A, a user without the model's permissions, and an outsider."""
 

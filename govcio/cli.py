@@ -5,8 +5,9 @@ govcio demo --scale county --seed 1
 govcio worker                      run background tasks (database backend)
 govcio createadmin                 create the first system, security and audit administrators
 govcio units                       print the organisation tree with codes
-govcio users add NAME --role R --unit CODE [--subtree] --password-stdin
-govcio token USERNAME              print (creating if needed) the user's API token
+govcio users add NAME --role R [--role R2] --unit CODE [--subtree] --password-stdin
+govcio roles check                 list users who break the separation of the three administrators
+govcio token USERNAME [--name L]   create a new API token and print it once (it is stored hashed)
 govcio audit verify [--expect-head SEQ:HASH]
                                    verify the keyed chain and hold it against its anchors
 govcio audit head                  print the head (SEQ:HASH) for anchoring elsewhere
@@ -24,6 +25,7 @@ ALIASES = {
     ("audit", "head"): ["audit", "head"],
     ("search", "rebuild"): ["search_rebuild"],
     ("users", "add"): ["users_add"],
+    ("roles", "check"): ["roles_check"],
 }
 
 

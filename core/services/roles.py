@@ -6,11 +6,17 @@ Rules (docs/permissions.md):
 - nobody grants a role to themselves;
 - only the security administrator grants roles whose permissions exceed the grantor's own; anyone else may grant
   only a role whose every permission they hold themselves;
-- the three separated administrators (三员分立) are mutually exclusive: a user holding one cannot receive another.
+- the three-administrator separation (三员分立): a user holding one of sysadmin, secadmin, auditadmin holds no other
+  role, and a user holding any other role gets none of these. ``role_separation_check`` is the one place this is
+  decided; the page, the API (``role_assign``) and the console (``role_assign_console``) all call it, with the
+  user's row locked so that two grants at once cannot both pass.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import audit, gate
@@ -18,6 +24,62 @@ from core.choices import AuditAction, AuditCategory
 from core.models import Role, RoleAssignment, RolePermission, Unit
 from core.roles import ADMIN_ROLES
 from core.services import object_create, object_delete
+
+
+def is_admin_role(role: Role) -> bool:
+    return role.admin_role or role.code in ADMIN_ROLES
+
+
+@transaction.atomic
+def role_separation_check(*, user, role: Role) -> None:
+    """三员分立, in both directions. Locks the user's row first, so concurrent grants are checked one after the other.
+
+    Raises ``ValidationError({"role": ...})``."""
+    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    held = RoleAssignment.objects.filter(user=user).exclude(role=role).select_related("role").order_by("role__code")
+    if is_admin_role(role):
+        other = held.first()
+        if other is not None:
+            message = _(
+                "The three administrators are separated: {user} already holds the role {held}, and an "
+                "administrator may hold no other role."
+            )
+            raise ValidationError({"role": message.format(user=user, held=other.role)})
+        return
+    admin = held.filter(Q(role__admin_role=True) | Q(role__code__in=ADMIN_ROLES)).first()
+    if admin is not None:
+        message = _("The three administrators are separated: {user} is {held} and may hold no other role.")
+        raise ValidationError({"role": message.format(user=user, held=admin.role)})
+
+
+@dataclass
+class Violation:
+    username: str
+    roles: list[str]
+
+
+def role_separation_violations() -> list[Violation]:
+    """Users who break the separation (granted before it was enforced in both directions), for the operator."""
+    admin_q = Q(role__admin_role=True) | Q(role__code__in=ADMIN_ROLES)
+    admins = RoleAssignment.objects.filter(admin_q).values("user_id")
+    held: dict[str, set[str]] = {}
+    rows = RoleAssignment.objects.filter(user_id__in=admins).values_list("user__username", "role__code")
+    for username, code in rows.order_by("user__username", "role__code"):
+        held.setdefault(username, set()).add(code)
+    return [Violation(name, sorted(codes)) for name, codes in held.items() if len(codes) > 1]
+
+
+@transaction.atomic
+def role_assign_console(*, user, role: Role, unit: Unit, include_descendants: bool) -> RoleAssignment:
+    """A grant from the operator's console (``govcio users add``, ``createadmin``): no grantor in the tree, so no
+    scope rule, but the separation holds all the same."""
+    role_separation_check(user=user, role=role)
+    if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
+        raise ValidationError({"role": _("This user already holds this role at this unit.")})
+    assignment = RoleAssignment(user=user, role=role, unit=unit, include_descendants=include_descendants)
+    object_create(obj=assignment, actor=None, event="role.granted.console")
+    gate.forget(user)
+    return assignment
 
 
 def covers(actor, unit: Unit, include_descendants: bool) -> bool:
@@ -49,21 +111,7 @@ def role_assign(*, actor, user, role: Role, unit: Unit, include_descendants: boo
         raise ValidationError({"unit": _("You may grant roles only within the units you manage.")})
     if not holds_role(actor, "secadmin") and not role_within_grants(actor, role):
         raise ValidationError({"role": _("You cannot grant a role with permissions you do not hold.")})
-    if role.code in ADMIN_ROLES:
-        other = (
-            RoleAssignment.objects.filter(user=user, role__code__in=ADMIN_ROLES)
-            .exclude(role=role)
-            .select_related("role")
-            .first()
-        )
-        if other is not None:
-            raise ValidationError(
-                {
-                    "role": _("The three administrators are separated: this user is already {role}.").format(
-                        role=other.role
-                    )
-                }
-            )
+    role_separation_check(user=user, role=role)
     if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
         raise ValidationError({"role": _("This user already holds this role at this unit.")})
     assignment = RoleAssignment(user=user, role=role, unit=unit, include_descendants=include_descendants)

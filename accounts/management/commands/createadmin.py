@@ -7,9 +7,9 @@ from django.db import transaction
 
 from accounts.models import User
 from core.choices import UnitKind
-from core.models import Role, RoleAssignment, Unit
+from core.models import Role, Unit
 from core.roles import ADMIN_ROLES
-from core.services import object_create
+from core.services.roles import role_assign_console
 
 
 class Command(BaseCommand):
@@ -51,11 +51,7 @@ class Command(BaseCommand):
             user = user_create(actor=None, username=username, password=password, unit=root, full_name=full_name)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        object_create(
-            obj=RoleAssignment(user=user, role=Role.objects.get(code=role), unit=root, include_descendants=True),
-            actor=None,
-            event="role.granted.console",
-        )
+        role_assign_console(user=user, role=Role.objects.get(code=role), unit=root, include_descendants=True)
         self.stdout.write(
             f"created {role} {username} at {root.name} [{root.code}]; the second factor is set up at first login"
         )

@@ -126,3 +126,29 @@ def test_admin_second_factor(page):
     page.click("#verify")
     page.wait_for_url(page.base + "/")
     assert "李安" in page.content()
+
+    # a new phone: the profile asks for a current code first, then a code of the new secret
+    page.goto(page.base + "/accounts/me/")
+    page.click("#reenrol")
+    page.wait_for_selector("#prove-totp")
+    assert page.locator("#totp-secret").count() == 0  # nothing new is shown (or changed) before the proof
+    page.fill("#id_code", codes[0])
+    page.click("#prove-totp")
+    page.wait_for_selector("#totp-secret")
+    new_secret = page.locator("#totp-secret").inner_text()
+    assert new_secret != secret and User.objects.get(username="li_sec").totp_secret == secret
+    page.fill("#id_code", pyotp.TOTP(new_secret).now())
+    page.click("#confirm-totp")
+    assert page.locator("#recovery-codes li").count() == 10
+    assert User.objects.get(username="li_sec").totp_secret == new_secret
+
+    # an API token from the profile, shown once
+    page.goto(page.base + "/accounts/me/")
+    page.fill("#id_name", "台账同步脚本")
+    page.click("#token-add")
+    token = page.locator("#new-token").inner_text().strip()
+    assert len(token) == 64
+    shot(page, "06-token-created")
+    page.goto(page.base + "/accounts/me/")
+    assert "台账同步脚本" in page.content() and token not in page.content()
+    shot(page, "07-profile-tokens")
