@@ -124,25 +124,34 @@ class ScanView(GateMixin, View):
         if not path_.exists():
             messages.error(request, _("The uploaded file is no longer available. Please upload it again."))
             return HttpResponseRedirect(request.path)
-        with open(path_, "rb") as handle:
-            headers = scanner.read_headers(handle, name)
+        try:
+            with open(path_, "rb") as handle:
+                headers = scanner.read_headers(handle, name)
+        except ImportFileError as exc:  # the limits changed since the upload step
+            form = ScanUploadForm(user=user)
+            form.add_error(None, str(exc))
+            return self.page({"upload_form": form}, status=400)
         form = ScanForm(data, headers=headers, user=user)
         if not form.is_valid() or file_error:
             if file_error:
                 form.add_error("file", file_error)
             return self.page({"form": form, "filename": name, "headers": headers}, status=400)
         clean = form.cleaned_data
-        with open(path_, "rb") as handle:
-            result = scanner.read_scan(
-                handle,
-                name,
-                columns=form.columns(),
-                words=clean["words"],
-                system=clean["system"],
-                found_on=clean["found_on"],
-                user=user,
-                owner=clean["owner"] or user,  # someone answers for every finding: the importer, unless named
-            )
+        try:
+            with open(path_, "rb") as handle:
+                result = scanner.read_scan(
+                    handle,
+                    name,
+                    columns=form.columns(),
+                    words=clean["words"],
+                    system=clean["system"],
+                    found_on=clean["found_on"],
+                    user=user,
+                    owner=clean["owner"] or user,  # someone answers for every finding: the importer, unless named
+                )
+        except ImportFileError as exc:  # a row past a limit, or unreadable: the file as a whole cannot be used
+            form.add_error("file", str(exc))
+            return self.page({"form": form, "filename": name, "headers": headers}, status=400)
         owner = str(clean["owner"]) if clean["owner"] else ""
         context = {"form": form, "filename": name, "headers": headers, "result": result, "owner_name": owner}
         if not result.ok or data.get("action") != "import":
