@@ -53,7 +53,7 @@ class Outline:
 
 
 def not_json() -> ImportFileError:
-    return ImportFileError(_("The file is not valid JSON."))
+    return ImportFileError(_("This is not valid JSON."))
 
 
 def check(fileobj: IO[bytes], limits: JsonLimits) -> Outline:
@@ -80,12 +80,8 @@ def check(fileobj: IO[bytes], limits: JsonLimits) -> Outline:
                 continue
             values += 1
             if values > limits.values:
-                raise ImportFileError(
-                    _(
-                        "The file has more than {limit} JSON values (objects, lists, texts, numbers). "
-                        "Please split it into smaller files."
-                    ).format(limit=limits.values)
-                )
+                message = _("The JSON holds more than {limit} values (objects, lists, texts and numbers).")
+                raise ImportFileError(message.format(limit=limits.values))
             if depth == 0:
                 outline.kind = {"start_map": "object", "start_array": "array"}.get(event, "scalar")
             elif depth == 1 and outline.kind == "object":
@@ -100,7 +96,7 @@ def check(fileobj: IO[bytes], limits: JsonLimits) -> Outline:
                 depth += 1
                 if depth > limits.depth:
                     raise ImportFileError(
-                        _("The file is nested more than {limit} levels deep.").format(limit=limits.depth)
+                        _("The JSON is nested more than {limit} levels deep.").format(limit=limits.depth)
                     )
             elif event == "string" and len(value) > limits.string_chars:
                 raise _too_long(limits)
@@ -170,7 +166,7 @@ def _no_constants(name):
 
 
 def _too_long(limits: JsonLimits) -> ImportFileError:
-    return ImportFileError(_("The file has a text longer than {limit} characters.").format(limit=limits.string_chars))
+    return ImportFileError(_("The JSON has a text longer than {limit} characters.").format(limit=limits.string_chars))
 
 
 def _check_utf8(fileobj: IO[bytes]) -> None:

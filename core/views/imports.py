@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core import uploads
 from core.io import ImportFileError
 from core.views.generic import GateMixin
 
@@ -25,6 +26,8 @@ def staging_dir() -> Path:
 
 class BulkImportView(GateMixin, View):
     """Subclasses set ``model`` and ``schema`` and may override ``commit(rows)``."""
+
+    upload_policy = uploads.IMPORT
 
     schema = None
     template_name = "generic/object_import.html"

@@ -73,8 +73,7 @@ class DcatLimitTests(DcatTestCase):
                 dcat.parse(handle, user=self.cio)
         self.assertEqual(
             str(refusal.exception),
-            "The file has more than 2000000 JSON values (objects, lists, texts, numbers). "
-            "Please split it into smaller files.",
+            "The JSON holds more than 2000000 values (objects, lists, texts and numbers).",
         )
         self.assertLess(cost.peak_mb, 300)
         self.assertLess(cost.seconds, 10)
@@ -82,15 +81,15 @@ class DcatLimitTests(DcatTestCase):
     @override_settings(GOVCIO_JSON_MAX_VALUES=100_000)
     def test_the_probes_shape_through_the_page(self):
         error = self.refused(empty_objects(1_200_000))
-        self.assertIn("more than 100000 JSON values", error)
+        self.assertIn("holds more than 100000 values", error)
 
     def test_deep_nesting(self):
-        self.assertEqual(self.refused(b"[" * 100_000 + b"]" * 100_000), "The file is nested more than 32 levels deep.")
+        self.assertEqual(self.refused(b"[" * 100_000 + b"]" * 100_000), "The JSON is nested more than 32 levels deep.")
 
     def test_a_huge_text(self):
         doc = {"dataset": [{"identifier": "301001/000001", "title": "x", "description": "长" * 200_000}]}
         error = self.refused(json.dumps(doc, ensure_ascii=False).encode())
-        self.assertEqual(error, "The file has a text longer than 131072 characters.")
+        self.assertEqual(error, "The JSON has a text longer than 131072 characters.")
 
     def test_a_catalog_within_the_limits_is_read_one_dataset_at_a_time(self):
         # 10,000 datasets, 14 MB: parsed whole by the standard parser and then expanded, the datasets alone took

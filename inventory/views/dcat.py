@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core import uploads
 from core.io.export import content_disposition
 from core.models import Unit
 from core.views.generic import GateMixin, deny
@@ -98,6 +99,7 @@ class DcatExportView(GateMixin, View):
 
 
 class DcatImportView(GateMixin, View):
+    upload_policy = uploads.IMPORT
     model = DataResource
     template_name = "inventory/dcat_import.html"
 

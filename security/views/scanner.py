@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
+from core import uploads
 from core.io import ImportFileError
 from core.views.generic import GateMixin, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView, apply_errors
 from core.views.imports import PREVIEW_ROWS, staging_dir
@@ -38,6 +39,7 @@ def staged_path(user, token: str, name: str) -> Path:
 
 
 class ScanView(GateMixin, View):
+    upload_policy = uploads.IMPORT
     model = Finding
     template_name = "security/scanner_import.html"
 
