@@ -9,6 +9,7 @@ govcio users add NAME --role R --unit CODE [--subtree] --password-stdin
 govcio token USERNAME              print (creating if needed) the user's API token
 govcio audit verify | head         verify the chain / print the head for anchoring
 govcio search rebuild              recompute the search index
+govcio cleanup                     delete staged import files a day old (run daily)
 govcio <any management command>
 """
 

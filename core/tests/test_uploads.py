@@ -14,8 +14,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.models import AuditRecord, Unit
+from core.staging import staging_dir
 from core.testing import build_tree, make_user
-from core.views.imports import staging_dir
 
 HEADER = "类型,名称,简称,代码,统一社会信用代码,上级代码\n"
 ROW = "部门,甲县统计局,统计局,990001-TJ,,990001\n"

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.models import AuditRecord
+from core.staging import staging_dir
 from core.testing import measure
-from core.views.imports import staging_dir
 from inventory import dcat
 from inventory import dcat_mapping as m
 from inventory.models import DataResource
@@ -112,3 +112,27 @@ class DcatLimitTests(DcatTestCase):
         response = self.client.post(reverse("inventory:dcat_import"), {"token": response.context["token"]})
         self.assertEqual(response.status_code, 302)
         self.assertEqual(DataResource.objects.filter(code__startswith="301009/").count(), 3)
+
+
+class DcatStagingTests(DcatTestCase):
+    """The file kept between the report and the import is deleted when the import is committed or cancelled."""
+
+    def setUp(self):
+        for entry in staging_dir().iterdir():
+            entry.unlink()
+
+    def test_commit_and_cancel_delete_the_staged_file(self):
+        url = reverse("inventory:dcat_import")
+        response = self.import_page(datajson(2), self.tree.township_a)
+        self.assertEqual(len(list(staging_dir().iterdir())), 1)
+        self.client.post(url, {"token": response.context["token"]})
+        self.assertEqual(list(staging_dir().iterdir()), [])
+
+        response = self.import_page(datajson(2).replace(b"301009/", b"301008/"), self.tree.township_a)
+        self.assertContains(response, 'name="action" value="cancel"')
+        token = response.context["token"]
+        response = self.client.post(url, {"token": token, "action": "cancel"})
+        self.assertRedirects(response, url, fetch_redirect_response=False)
+        self.assertEqual(list(staging_dir().iterdir()), [])
+        self.assertFalse(DataResource.objects.filter(code__startswith="301008/").exists())
+        self.assertEqual(self.client.post(url, {"token": token}).status_code, 404)

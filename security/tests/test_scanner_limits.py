@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from core import testing
 from core.models import AuditRecord
+from core.staging import staging_dir
 from core.testing import measure
-from core.views.imports import staging_dir
 from inventory.tests.test_records import new_system
 from security.models import Finding
 
@@ -60,3 +60,42 @@ class ScannerLimitTests(TestCase):
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "Row 2 has a cell longer than 131072 characters", status_code=400)
         self.assertFalse(Finding.objects.exists())
+
+
+class ScannerStagingTests(TestCase):
+    """The scan kept between the mapping steps is deleted when it is imported or the import is cancelled."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.tree = testing.build_tree()
+        cls.liaison = testing.make_user("liaison_staging", "liaison", cls.tree.dept_a)
+        cls.system = new_system(cls.tree.dept_a)
+
+    def setUp(self):
+        self.client.force_login(self.liaison)
+        self.url = reverse("security:finding_scan")
+        for entry in staging_dir().iterdir():
+            entry.unlink()
+
+    def mapping_step(self, **changes):
+        response = self.client.post(self.url, {"file": csv_file(ROWS), "system": self.system.pk})
+        self.assertEqual(len(list(staging_dir().iterdir())), 1)
+        form = response.context["form"]
+        data = {name: form[name].value() for name in form.fields if name != "file"}
+        return {k: ("" if v is None else v) for k, v in data.items()} | changes
+
+    def test_importing_deletes_the_staged_file(self):
+        response = self.client.post(self.url, self.mapping_step(action="import"))
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Finding.objects.exists())
+        self.assertEqual(list(staging_dir().iterdir()), [])
+
+    def test_cancelling_deletes_the_staged_file(self):
+        data = self.mapping_step(action="cancel")
+        response = self.client.post(self.url, data)
+        self.assertRedirects(response, self.url, fetch_redirect_response=False)
+        self.assertEqual(list(staging_dir().iterdir()), [])
+        self.assertFalse(Finding.objects.exists())
+        self.assertEqual(self.client.post(self.url, data | {"action": "check"}).status_code, 404)
+        response = self.client.get(self.url)
+        self.assertNotContains(response, 'value="cancel"')  # the upload step has nothing to cancel

@@ -2,7 +2,8 @@
 
 upload (file, system, saved mapping) → mapping step (columns, severity words; guessed from the headers or taken from
 the mapping) → check: every bad row and column listed, duplicates and informational rows counted → import: all or
-nothing, audited, the mapping saved when named. The file is staged like core's imports (core.views.imports)."""
+nothing, audited, the mapping saved when named; or cancel. The file is kept between the steps (core.staging) and
+deleted after the import or the cancel."""
 
 import secrets
 from pathlib import Path
@@ -18,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from core import uploads
+from core import staging, uploads
 from core.io import ImportFileError
+from core.staging import staging_dir
 from core.views.generic import GateMixin, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView, apply_errors
-from core.views.imports import PREVIEW_ROWS, staging_dir
+from core.views.imports import PREVIEW_ROWS
 
 from .. import scanner
 from ..choices import Severity
@@ -70,10 +72,7 @@ class ScanView(GateMixin, View):
         """Read the header (raises ImportFileError) and keep the file for the next steps; (token, headers)."""
         headers = scanner.read_headers(upload, upload.name)
         token = secrets.token_hex(16)
-        upload.seek(0)
-        with open(staged_path(self.request.user, token, upload.name), "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        staging.stage(upload, staged_path(self.request.user, token, upload.name))
         self.request.session[f"scan:{token}"] = upload.name
         return token, headers
 
@@ -110,6 +109,10 @@ class ScanView(GateMixin, View):
         name = request.session.get(f"scan:{token}")
         if name is None or not token.isalnum():
             raise Http404
+        if data.get("action") == "cancel":
+            staging.discard(staged_path(user, token, name))
+            request.session.pop(f"scan:{token}", None)
+            return HttpResponseRedirect(request.path)
         file_error = ""
         replacement = request.FILES.get("file")
         if replacement is not None:
@@ -118,7 +121,7 @@ class ScanView(GateMixin, View):
             except ImportFileError as exc:
                 file_error = str(exc)
             else:
-                staged_path(user, token, name).unlink(missing_ok=True)
+                staging.discard(staged_path(user, token, name))
                 request.session.pop(f"scan:{token}", None)
                 token, name = new_token, replacement.name
                 data["token"] = token
@@ -165,7 +168,7 @@ class ScanView(GateMixin, View):
         except ValidationError as exc:
             apply_errors(form, exc)
             return self.page(context, status=400)
-        path_.unlink(missing_ok=True)
+        staging.discard(path_)
         request.session.pop(f"scan:{token}", None)
         if mapping is not None:
             request.session[LAST_USED] = mapping.pk
