@@ -223,7 +223,12 @@ def _jsonld_raws(fileobj, outline: jsonlimits.Outline) -> list[m.Raw]:
     if "@graph" in outline.members:
         return [raw for key, part in _parts(fileobj) if key == "@graph" for raw in m.jsonld_part(expander, part)]
     if m.is_dataset(expander, outline.kept.get("@type")):
-        return m.jsonld_datasets(read_json(fileobj))  # the document is one dataset: small
+        # The document is one dataset, read whole: it is one part, and held to a part's limit.
+        limit = jsonlimits.json_limits().part_values
+        if outline.values > limit:
+            message = _("One part of the JSON (a dataset, an item of a list) holds more than {limit} values.")
+            raise DcatError(message.format(limit=limit))
+        return m.jsonld_datasets(read_json(fileobj))
     raws = []
     for key, part in _parts(fileobj):
         if key not in ("@context", "@type") and expander.iri(key) is not None:

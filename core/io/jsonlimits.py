@@ -30,13 +30,16 @@ KEPT = ("@context", "@type")
 @dataclass(frozen=True, slots=True)
 class JsonLimits:
     values: int  # objects, arrays, texts, numbers, true/false/null (keys not counted)
+    part_values: int  # values in one of the parts ``parts`` yields, each of which a reader builds whole
     depth: int  # objects and arrays open at once
     string_chars: int  # characters in one text or key
 
 
 def json_limits(values: int | None = None) -> JsonLimits:
+    """The limits for files; an API body passes its own (smaller) ``values``, which bounds its parts too."""
     return JsonLimits(
         values=settings.GOVCIO_JSON_MAX_VALUES if values is None else values,
+        part_values=settings.GOVCIO_JSON_MAX_PART_VALUES if values is None else values,
         depth=settings.GOVCIO_JSON_MAX_DEPTH,
         string_chars=settings.GOVCIO_JSON_MAX_STRING_CHARS,
     )
@@ -50,6 +53,7 @@ class Outline:
     kind: str = "scalar"
     members: dict[str, str] = field(default_factory=dict)
     kept: dict[str, Any] = field(default_factory=dict)
+    values: int = 0
 
 
 def not_json() -> ImportFileError:
@@ -60,7 +64,8 @@ def check(fileobj: IO[bytes], limits: JsonLimits) -> Outline:
     """Walk the whole file within ``limits`` (ImportFileError at the first excess or when it is not UTF-8 JSON)."""
     _check_utf8(fileobj)
     outline = Outline()
-    values = depth = 0
+    values = depth = part = 0
+    member_array = False  # inside a member of the root object that is an array: its items are the parts
     key = ""
     kept: ijson.ObjectBuilder | None = None
     try:
@@ -75,6 +80,8 @@ def check(fileobj: IO[bytes], limits: JsonLimits) -> Outline:
                 continue
             if event in ENDS:
                 depth -= 1
+                if depth == 1:
+                    member_array = False
                 if kept is not None and depth == 1:
                     outline.kept[key], kept = kept.value, None
                 continue
@@ -84,7 +91,16 @@ def check(fileobj: IO[bytes], limits: JsonLimits) -> Outline:
                 raise ImportFileError(message.format(limit=limits.values))
             if depth == 0:
                 outline.kind = {"start_map": "object", "start_array": "array"}.get(event, "scalar")
-            elif depth == 1 and outline.kind == "object":
+            elif depth == 1 and outline.kind == "object" and event == "start_array":
+                member_array = True
+            elif depth == 1 or (depth == 2 and member_array):
+                part = 0  # a part starts (as ``parts`` cuts them)
+            if depth > 0 and not (depth == 1 and member_array and event == "start_array"):
+                part += 1
+                if part > limits.part_values:
+                    message = _("One part of the JSON (a dataset, an item of a list) holds more than {limit} values.")
+                    raise ImportFileError(message.format(limit=limits.part_values))
+            if depth == 1 and outline.kind == "object":
                 outline.members[key] = {"start_map": "object", "start_array": "array"}.get(event, "scalar")
                 if key in KEPT:
                     if event in STARTS:
@@ -104,6 +120,7 @@ def check(fileobj: IO[bytes], limits: JsonLimits) -> Outline:
         raise not_json() from None
     finally:
         fileobj.seek(0)
+    outline.values = values
     return outline
 
 

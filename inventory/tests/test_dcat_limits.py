@@ -83,6 +83,22 @@ class DcatLimitTests(DcatTestCase):
         error = self.refused(empty_objects(1_200_000))
         self.assertIn("holds more than 100000 values", error)
 
+    def test_one_enormous_dataset_is_refused_before_it_is_built(self):
+        # Within the file's value limit, but all of it in one dataset, which the reader would build whole.
+        keys = ",".join(f'"k{n}":{n}' for n in range(1_500_000))
+        data = ('{"@type": "dcat:Catalog", "dcat:dataset": [{"@type": "dcat:Dataset", ' + keys + "}]}").encode()
+        with tempfile.TemporaryFile() as handle:
+            handle.write(data)
+            del data, keys
+            handle.seek(0)
+            with measure() as cost, self.assertRaises(dcat.DcatError) as refusal:
+                dcat.parse(handle, user=self.cio)
+        self.assertEqual(
+            str(refusal.exception),
+            "One part of the JSON (a dataset, an item of a list) holds more than 100000 values.",
+        )
+        self.assertLess(cost.peak_mb, 100)
+
     def test_deep_nesting(self):
         self.assertEqual(self.refused(b"[" * 100_000 + b"]" * 100_000), "The JSON is nested more than 32 levels deep.")
 
