@@ -8,7 +8,6 @@ the owner record may download its files; nobody else learns that they exist (404
 
 import hashlib
 import mimetypes
-import os
 import zipfile
 from pathlib import Path, PurePath
 
@@ -162,15 +161,6 @@ def private_dir(path: Path) -> Path:
             continue  # made meanwhile by another request
         folder.chmod(0o700)
     return path
-
-
-def stage(upload, path: Path) -> None:
-    """Keep ``upload`` at ``path``, a new file only the owner may read (0600), until the user confirms the import."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    upload.seek(0)
-    with os.fdopen(fd, "wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
 
 
 def attachments_of(owner, kind: str | None = None):

@@ -5,7 +5,12 @@ A model's tests subclass ``StandardViewTests`` / ``StandardAPITests``, set a few
 with permission and with the object outside scope (404), plus a query budget for the list.
 """
 
+import gc
 import io
+import time
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.test import TestCase
@@ -29,6 +34,50 @@ class Tree:
     township_a: Unit
     county_b: Unit
     dept_b: Unit
+
+
+@dataclass
+class Cost:
+    """What a block of code took: wall time, and the peak of memory it added (MB)."""
+
+    seconds: float = 0.0
+    peak_mb: float = 0.0
+
+
+def _rss_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise OSError(field)
+
+
+@contextmanager
+def measure() -> Iterator[Cost]:
+    """Measure the block's time and the peak of memory it adds. On Linux that is the process's resident memory (its
+    high-water mark, reset at the start through /proc/self/clear_refs), so memory taken by C libraries (calamine,
+    yajl) counts and Python's own allocations are not slowed down by tracing; elsewhere tracemalloc's peak."""
+    cost = Cost()
+    gc.collect()
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")  # resets VmHWM to the current resident size
+        base = _rss_kb("VmHWM")
+    except OSError:
+        base = None
+    if base is None:
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+    start = time.perf_counter()
+    try:
+        yield cost
+    finally:
+        cost.seconds = time.perf_counter() - start
+        if tracemalloc.is_tracing():
+            cost.peak_mb = (tracemalloc.get_traced_memory()[1] - base) / (1024 * 1024)
+            tracemalloc.stop()
+        else:
+            cost.peak_mb = (_rss_kb("VmHWM") - base) / 1024
 
 
 def make_unit(name: str, code: str, kind: str, parent: Unit | None = None, **fields) -> Unit:

@@ -1,14 +1,16 @@
 """Catalog exchange: the data resource catalog (政务信息资源目录, 2017 guide) out as W3C DCAT-AP JSON-LD or DCAT-US
 ``data.json`` (Project Open Data v1.1), and either format back in with a mapping report per dataset.
 
-Export streams one dataset at a time, so a province catalog never sits in memory. Import reads the whole file (size
-limited like every import, parsed by the standard JSON parser with its failure modes caught), maps every dataset
-and reports what was mapped, what could not be and why a dataset cannot be imported; only a file whose every dataset
-is importable is committed, in one transaction. The tables of the mapping are in ``dcat_mapping``.
+Export streams one dataset at a time, so a province catalog never sits in memory. Import first walks the file as a
+stream within the JSON limits (core.io.jsonlimits: values, depth, text length; size limited like every import), then
+reads it one top-level part (for our own files, one dataset) at a time, maps every dataset and reports what was
+mapped, what could not be and why a dataset cannot be imported; only a file whose every dataset is importable is
+committed, in one transaction. The tables of the mapping are in ``dcat_mapping``.
 """
 
 import datetime as dt
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, gate
 from core.choices import AuditAction
+from core.io import ImportFileError, jsonlimits
 from core.io.sniff import megabytes
 from core.tree import subtree_q
 
@@ -173,35 +176,64 @@ def record_export(*, actor, fmt: str, unit, rows: int) -> None:
 
 # Import: reading the file -------------------------------------------------------------------------------------------
 class DcatError(Exception):
-    """The file as a whole cannot be read: too large, not JSON, or not a catalog."""
+    """The file as a whole cannot be read: too large, not JSON, past a limit, or not a catalog."""
 
 
-def _no_constants(name):
-    raise ValueError(name)
-
-
-def read_json(fileobj) -> object:
+def _check(fileobj) -> jsonlimits.Outline:
+    """Size, encoding and the JSON limits (values, depth, text length), in one streaming walk that builds nothing
+    but the top level's outline: a hostile file is refused before it costs memory."""
     limit = getattr(settings, "GOVCIO_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
-    data = fileobj.read(limit + 1)
-    if not data:
+    fileobj.seek(0, os.SEEK_END)
+    size = fileobj.tell()
+    fileobj.seek(0)
+    if not size:
         raise DcatError(_("The file is empty."))
-    if len(data) > limit:
+    if size > limit:
         raise DcatError(
             _("The file is larger than {limit} MB. Please split it into smaller files.").format(limit=megabytes(limit))
         )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DcatError(_("The file is not UTF-8 text. Save it as UTF-8 JSON and try again.")) from None
+        return jsonlimits.check(fileobj, jsonlimits.json_limits())
+    except ImportFileError as exc:
+        raise DcatError(exc.message) from None
+
+
+def read_json(fileobj) -> object:
+    """The whole document, within the limits (for a catalog that is one dataset)."""
+    _check(fileobj)
     try:
-        return json.loads(text, parse_constant=_no_constants)
-    except RecursionError:
-        raise DcatError(_("The file is nested too deeply to be a catalog.")) from None
-    except json.JSONDecodeError as exc:
-        message = _("The file is not valid JSON (line {line}, column {col}).")
-        raise DcatError(message.format(line=exc.lineno, col=exc.colno)) from None
-    except ValueError:  # NaN or Infinity, or an integer too long to convert
-        raise DcatError(_("The file is not valid JSON.")) from None
+        return jsonlimits.load(fileobj, jsonlimits.json_limits())
+    except ImportFileError as exc:
+        raise DcatError(exc.message) from None
+
+
+def _parts(fileobj) -> Iterator[tuple[str | None, object]]:
+    try:
+        yield from jsonlimits.parts(fileobj)
+    except ImportFileError as exc:
+        raise DcatError(exc.message) from None
+
+
+def _jsonld_raws(fileobj, outline: jsonlimits.Outline) -> list[m.Raw]:
+    """The datasets of a JSON-LD document, its top-level parts expanded and walked one at a time."""
+    if outline.kind == "array":
+        expander = m.Expander(None)
+        return [raw for _key, part in _parts(fileobj) for raw in m.jsonld_part(expander, part)]
+    expander = m.Expander(outline.kept.get("@context"))
+    if "@graph" in outline.members:
+        return [raw for key, part in _parts(fileobj) if key == "@graph" for raw in m.jsonld_part(expander, part)]
+    if m.is_dataset(expander, outline.kept.get("@type")):
+        # The document is one dataset, read whole: it is one part, and held to a part's limit.
+        limit = jsonlimits.json_limits().part_values
+        if outline.values > limit:
+            message = _("One part of the JSON (a dataset, an item of a list) holds more than {limit} values.")
+            raise DcatError(message.format(limit=limit))
+        return m.jsonld_datasets(read_json(fileobj))
+    raws = []
+    for key, part in _parts(fileobj):
+        if key not in ("@context", "@type") and expander.iri(key) is not None:
+            raws += m.jsonld_part(expander, part, as_node=False)
+    return raws
 
 
 @dataclass
@@ -235,12 +267,15 @@ class ImportPlan:
 
 
 def parse(fileobj, *, user) -> ImportPlan:
-    """Read a DCAT-AP JSON-LD or a data.json file and map every dataset; raises DcatError for the file as a whole."""
-    doc = read_json(fileobj)
-    if isinstance(doc, dict) and isinstance(doc.get("dataset"), list) and "dcat:dataset" not in doc:
-        fmt, raws = DATAJSON, m.datajson_datasets(doc)
-    elif isinstance(doc, dict | list):
-        fmt, raws = JSONLD, m.jsonld_datasets(doc)
+    """Read a DCAT-AP JSON-LD or a data.json file and map every dataset; raises DcatError for the file as a whole.
+    The file is walked once within the limits, then read one dataset (one top-level part) at a time."""
+    outline = _check(fileobj)
+    members = outline.members
+    if outline.kind == "object" and members.get("dataset") == "array" and "dcat:dataset" not in members:
+        fmt = DATAJSON
+        raws = [m.datajson_raw(obj) for key, obj in _parts(fileobj) if key == "dataset" and isinstance(obj, dict)]
+    elif outline.kind in ("object", "array"):
+        fmt, raws = JSONLD, _jsonld_raws(fileobj, outline)
     else:
         raws = []
     if not raws:

@@ -228,10 +228,10 @@ US_MAPPED = {
 
 
 def datajson_datasets(doc: dict) -> list[Raw]:
-    return [_raw_us(obj) for obj in doc["dataset"] if isinstance(obj, dict)]
+    return [datajson_raw(obj) for obj in doc["dataset"] if isinstance(obj, dict)]
 
 
-def _raw_us(obj: dict) -> Raw:
+def datajson_raw(obj: dict) -> Raw:
     publisher = obj.get("publisher") if isinstance(obj.get("publisher"), dict) else {}
     raw = Raw(
         identifier=_text(obj.get("identifier")),
@@ -356,11 +356,23 @@ def _walk(value) -> Iterator[dict]:
 
 
 def jsonld_datasets(doc) -> list[Raw]:
+    """The datasets of a whole document (the import streams it part by part through ``jsonld_part`` instead)."""
     expander = Expander(doc.get("@context") if isinstance(doc, dict) else None)
     roots = [
         expander.node(x) for x in _list(doc.get("@graph", doc) if isinstance(doc, dict) else doc) if isinstance(x, dict)
     ]
     return [_raw_ap(n) for n in _walk(roots) if DCAT + "Dataset" in n.get("@type", [])]
+
+
+def jsonld_part(expander: Expander, part, *, as_node: bool = True) -> list[Raw]:
+    """The datasets in one top-level part: an item of the top-level array or of ``@graph`` (``as_node``: only an
+    object counts), or a member of the root node, expanded as the root's value would be."""
+    expanded = expander.value(part) if not as_node else expander.node(part) if isinstance(part, dict) else None
+    return [_raw_ap(n) for n in _walk(expanded) if DCAT + "Dataset" in n.get("@type", [])]
+
+
+def is_dataset(expander: Expander, types) -> bool:
+    return DCAT + "Dataset" in [expander.iri(t) or t for t in _list(types) if isinstance(t, str)]
 
 
 def _first(node: dict, iri: str):

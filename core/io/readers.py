@@ -1,7 +1,8 @@
 """Stream the rows of a sniffed file as lists of stripped strings.
 
 Every cell becomes the string a user would type: 123 rather than 123.0, 2026-01-31 for a date, so one set of
-parsers serves .xlsx and CSV alike.
+parsers serves .xlsx and CSV alike. Rows, columns, cells and the length of a cell or a column name are bounded
+(``limits``) as the rows stream by, so a hostile file is refused before it has all been turned into Python objects.
 """
 
 import codecs
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ImportFileError
 from .export import FORMULA_PREFIXES
+from .limits import TableLimits, table_limits
 from .sniff import XLSX
 
 Rows = Iterator[tuple[int, list[str]]]
@@ -40,14 +42,48 @@ def read_table(fileobj: IO[bytes], kind: str) -> tuple[list[str], Rows]:
 def read_header(fileobj: IO[bytes], kind: str) -> tuple[int, list[str], Rows]:
     """Like :func:`read_table`, with the header's row number too."""
     fileobj.seek(0)
-    rows = _xlsx_rows(fileobj) if kind == XLSX else _csv_rows(fileobj)
+    limits = table_limits()
+    rows = _bounded(_xlsx_rows(fileobj, limits) if kind == XLSX else _csv_rows(fileobj, limits), limits)
     first = next(rows, None)
     if first is None:
         raise ImportFileError(_("The file has no rows."))
+    if any(len(name) > limits.header_chars for name in first[1]):
+        raise ImportFileError(
+            _("A column name in row {row} is longer than {limit} characters. Is this row really the header?").format(
+                row=first[0], limit=limits.header_chars
+            )
+        )
     return first[0], first[1], rows
 
 
-def _xlsx_rows(fileobj: IO[bytes]) -> Rows:
+def _bounded(rows: Rows, limits: TableLimits) -> Rows:
+    """The rows, refusing the file at the first row wider than the column limit or past the cell limit."""
+    cells = 0
+    for number, row in rows:
+        width = len(row)
+        if width > limits.columns:
+            while row and not row[-1]:  # trailing empty cells are no columns (spreadsheet programs write them)
+                row.pop()
+            width = len(row)
+            if width > limits.columns:
+                message = _(
+                    "Row {row} has {count} columns; at most {limit} are allowed. Please delete the unused columns."
+                )
+                raise ImportFileError(message.format(row=number, count=width, limit=limits.columns))
+        cells += width
+        if cells > limits.cells:
+            message = _("The file has more than {limit} cells. Please split it into smaller files.")
+            raise ImportFileError(message.format(limit=limits.cells))
+        yield number, row
+
+
+def _too_many_rows(limits: TableLimits) -> ImportFileError:
+    return ImportFileError(
+        _("The file has more than {limit} rows. Please split it into smaller files.").format(limit=limits.rows)
+    )
+
+
+def _xlsx_rows(fileobj: IO[bytes], limits: TableLimits) -> Rows:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(fileobj)
         sheets = [
@@ -61,8 +97,16 @@ def _xlsx_rows(fileobj: IO[bytes]) -> Rows:
         raise ImportFileError(_("The workbook could not be read. Please save it again as .xlsx.")) from exc
     # calamine yields from the sheet's first row, empty leading rows included, so the count is the row number.
     for number, row in enumerate(raw, start=1):
+        if number > limits.rows:
+            raise _too_many_rows(limits)
         cells = [value.strip() if type(value) is str else _cell(value) for value in row]
         if any(cells):
+            if max(map(len, cells)) > limits.cell_chars:
+                raise ImportFileError(
+                    _("Row {row} has a cell longer than {limit} characters.").format(
+                        row=number, limit=limits.cell_chars
+                    )
+                )
             yield number, cells
 
 
@@ -92,17 +136,27 @@ def _number(value: float) -> str:
     return format(Decimal(text), "f") if "e" in text else text
 
 
-def _csv_rows(fileobj: IO[bytes]) -> Rows:
+def _csv_rows(fileobj: IO[bytes], limits: TableLimits) -> Rows:
     encoding = _encoding(fileobj)
     fileobj.seek(0)
+    # The csv module's own cell limit (process-wide, so every reader sets the same value from the settings): a cell
+    # past it stops the reader there, instead of growing until the line limit.
+    csv.field_size_limit(limits.cell_chars)
     reader = csv.reader(_lines(fileobj, encoding))
     number = 0
     try:
         for number, row in enumerate(reader, start=1):
+            if number > limits.rows:
+                raise _too_many_rows(limits)
             cells = [_csv_cell(value) for value in row]
             if any(cells):
                 yield number, cells
     except csv.Error as exc:
+        if str(exc).startswith("field larger than field limit"):
+            message = _(
+                "Row {row} has a cell longer than {limit} characters, or a quotation mark that is never closed."
+            )
+            raise ImportFileError(message.format(row=number + 1, limit=limits.cell_chars)) from exc
         raise ImportFileError(
             _("Row {row} could not be read. Please check its quotation marks.").format(row=number + 1)
         ) from exc

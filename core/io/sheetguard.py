@@ -9,7 +9,8 @@ above the range count too, since python-calamine yields them as empty rows.
 The fast path reads every cell's reference with one regular expression. It is trusted only when every ``<c``
 start tag in the part is literally ``<c r="A1"`` (as every spreadsheet program writes it), so no cell can hide from
 it, and when its bound, which also counts empty cells, is within the limit. Anything else is decided by the exact
-path: an XML parser following calamine's rules, which also refuses a part that is not well-formed.
+path: an XML parser following calamine's rules, which also refuses a part that is not well-formed or nests its
+elements deeper than a worksheet ever does (the parser keeps every open element, so depth is memory).
 """
 
 import re
@@ -24,6 +25,10 @@ CHUNK = 64 * 1024
 
 
 class TooManyCells(Exception):
+    pass
+
+
+class TooDeep(Exception):
     pass
 
 
@@ -94,9 +99,11 @@ class FastScan(Extent):
 class ExactScan(Extent):
     """calamine's placement of cells, driven by expat; raises TooManyCells as soon as the limit is passed."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, max_depth: int = 64) -> None:
         super().__init__()
         self.limit = limit
+        self.max_depth = max_depth
+        self.depth = 0
         self.row = 0
         self.col = 0
         self.cell: tuple[int, int] | None = None
@@ -112,6 +119,9 @@ class ExactScan(Extent):
         parser.Parse(b"", True)
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise TooDeep
         local = name.partition(":")[2] or name  # calamine's local name follows the first colon
         if self.cell is not None:
             if local in ("v", "is"):
@@ -131,6 +141,7 @@ class ExactScan(Extent):
             self.row = int(attributes["r"]) - 1
 
     def end(self, name: str) -> None:
+        self.depth -= 1
         local = name.partition(":")[2] or name
         if local == "c" and self.cell is not None:
             if self.valued:

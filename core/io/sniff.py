@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .errors import ImportFileError
-from .sheetguard import ExactScan, FastScan, TooManyCells
+from .sheetguard import ExactScan, FastScan, TooDeep, TooManyCells
 
 XLSX = "xlsx"
 CSV = "csv"
@@ -200,9 +200,13 @@ def _check_encoding(head: bytes) -> None:
 
 
 def _exact_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> None:
+    depth = settings.GOVCIO_IMPORT_MAX_XML_DEPTH
     try:
         with archive.open(info) as part:
-            ExactScan(limit).run(part)
+            ExactScan(limit, depth).run(part)
+    except TooDeep:
+        message = _("The worksheet is nested more than {limit} levels deep. Please save it again as .xlsx.")
+        raise ImportFileError(message.format(limit=depth)) from None
     except TooManyCells:
         raise ImportFileError(
             _("The worksheet spans more than {limit} cells. Please delete unused rows and columns or split it.").format(

@@ -79,9 +79,12 @@ def test_bad_file_is_refused_and_nothing_changes(cio_client, name):
 
 @override_settings(GOVCIO_IMPORT_MAX_BYTES=1024)
 def test_oversized_file(cio_client):
+    # Stopped while it uploads (core.uploads, 413), before the page's own check of the size.
+    units = Unit.objects.count()
     response = upload(cio_client, "big.csv", b"a,b\n" * 1000)
-    assert response.status_code == 400
-    assert "MB" in response.content.decode() or "大小" in response.content.decode()
+    assert response.status_code == 413
+    assert "big.csv" in response.content.decode() and "MB" in response.content.decode()
+    assert Unit.objects.count() == units
 
 
 def test_gbk_csv_imports(cio_client):
@@ -129,3 +132,19 @@ def test_export_neutralises_formulas(cio_client):
     cio_client.post(reverse("core:unit_import"), {"token": response.context["token"]})
     body = b"".join(cio_client.get(reverse("core:unit_list") + "?export=csv").streaming_content).decode("utf-8-sig")
     assert "'=1+2" in body
+
+
+def test_the_probes_csv_of_200000_columns_is_refused_quickly_and_nothing_changes(cio_client):
+    from core.staging import staging_dir
+    from core.testing import measure
+
+    data = (",".join(f"c{i}" for i in range(200_000)) + "\n" + ",".join(GOOD_ROW) + "\n").encode()
+    before = (Unit.objects.count(), AuditRecord.objects.count(), set(staging_dir().iterdir()))
+    handle = io.BytesIO(data)
+    handle.name = "wide.csv"
+    with measure() as cost:
+        response = cio_client.post(reverse("core:unit_import"), {"file": handle}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Row 1 has 200000 columns; at most 500 are allowed" in response.context["file_error"]
+    assert (Unit.objects.count(), AuditRecord.objects.count(), set(staging_dir().iterdir())) == before
+    assert cost.seconds < 5 and cost.peak_mb < 300

@@ -1,9 +1,9 @@
-"""The import page: upload → validate the whole file → preview → commit all or nothing."""
+"""The import page: upload → validate the whole file → preview → commit all or nothing, or cancel. The file is kept
+between the preview and the commit (core.staging) and deleted after either."""
 
 import secrets
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -11,19 +11,18 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import files
+from core import staging, uploads
 from core.io import ImportFileError
+from core.staging import staging_dir
 from core.views.generic import GateMixin
 
 PREVIEW_ROWS = 20
 
 
-def staging_dir() -> Path:
-    return files.private_dir(Path(settings.MEDIA_ROOT) / "imports")
-
-
 class BulkImportView(GateMixin, View):
     """Subclasses set ``model`` and ``schema`` and may override ``commit(rows)``."""
+
+    upload_policy = uploads.IMPORT
 
     schema = None
     template_name = "generic/object_import.html"
@@ -50,6 +49,8 @@ class BulkImportView(GateMixin, View):
     def post(self, request, *args, **kwargs):
         self.require("import")
         token = request.POST.get("token")
+        if token and request.POST.get("action") == "cancel":
+            return self.cancel(token)
         if token:
             return self.confirm(token)
         upload = request.FILES.get("file")
@@ -61,8 +62,7 @@ class BulkImportView(GateMixin, View):
         if not result.ok:
             return self.render_page({"result": result, "filename": upload.name}, status=400)
         token = secrets.token_hex(16)
-        suffix = Path(upload.name).suffix.lower()[:8]
-        files.stage(upload, staging_dir() / f"{request.user.pk}-{token}{suffix}")
+        staging.stage(upload, self.staged(token, upload.name))
         request.session[f"import:{token}"] = upload.name
         preview = [
             [row.get(c.name if c.name in row else c.name + "_id", "") for c in self.schema.columns]
@@ -76,11 +76,20 @@ class BulkImportView(GateMixin, View):
         except ImportFileError as exc:
             return None, str(exc)
 
+    def staged(self, token: str, name: str) -> Path:
+        return staging_dir() / f"{self.request.user.pk}-{token}{Path(name).suffix.lower()[:8]}"
+
+    def cancel(self, token):
+        name = self.request.session.pop(f"import:{token}", None)
+        if name is not None and token.isalnum():
+            staging.discard(self.staged(token, name))
+        return HttpResponseRedirect(self.request.path)
+
     def confirm(self, token):
         name = self.request.session.pop(f"import:{token}", None)
         if name is None or not token.isalnum():
             raise Http404
-        path = staging_dir() / f"{self.request.user.pk}-{token}{Path(name).suffix.lower()[:8]}"
+        path = self.staged(token, name)
         try:
             with open(path, "rb") as handle:
                 result, error = self.validate(handle, name)
@@ -91,7 +100,7 @@ class BulkImportView(GateMixin, View):
             except ValidationError as exc:
                 return self.render_page({"file_error": " ".join(exc.messages), "filename": name}, status=400)
         finally:
-            path.unlink(missing_ok=True)
+            staging.discard(path)
         messages.success(
             self.request, _("Imported {count} records from “{name}”.").format(count=len(created), name=name)
         )

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.uploads.UploadLimitMiddleware",  # before CSRF, which would read the body first
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.SecurityPolicyMiddleware",
@@ -208,6 +209,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.GatePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -249,13 +255,32 @@ TASKS = {
     }
 }
 
-# Upload limits for imports; checked before any parsing.
+# Bounded work per request: what one import may hold (checked while streaming, before anything is parsed whole),
+# and what one parser may read. README's configuration table explains each.
 GOVCIO_IMPORT_MAX_BYTES = env_int("GOVCIO_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 GOVCIO_IMPORT_MAX_UNZIPPED_BYTES = env_int("GOVCIO_IMPORT_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024)
 GOVCIO_IMPORT_MAX_ZIP_ENTRIES = env_int("GOVCIO_IMPORT_MAX_ZIP_ENTRIES", 2000)
+GOVCIO_IMPORT_MAX_ROWS = env_int("GOVCIO_IMPORT_MAX_ROWS", 1_000_000)
+GOVCIO_IMPORT_MAX_COLUMNS = env_int("GOVCIO_IMPORT_MAX_COLUMNS", 500)
+GOVCIO_IMPORT_MAX_CELLS = env_int("GOVCIO_IMPORT_MAX_CELLS", 5_000_000)
+GOVCIO_IMPORT_MAX_CELL_CHARS = env_int("GOVCIO_IMPORT_MAX_CELL_CHARS", 131_072)
+GOVCIO_IMPORT_MAX_HEADER_CHARS = env_int("GOVCIO_IMPORT_MAX_HEADER_CHARS", 255)
+GOVCIO_IMPORT_MAX_XML_DEPTH = env_int("GOVCIO_IMPORT_MAX_XML_DEPTH", 64)
+GOVCIO_JSON_MAX_VALUES = env_int("GOVCIO_JSON_MAX_VALUES", 2_000_000)
+GOVCIO_JSON_MAX_PART_VALUES = env_int("GOVCIO_JSON_MAX_PART_VALUES", 100_000)
+GOVCIO_JSON_MAX_DEPTH = env_int("GOVCIO_JSON_MAX_DEPTH", 32)
+GOVCIO_JSON_MAX_STRING_CHARS = env_int("GOVCIO_JSON_MAX_STRING_CHARS", 131_072)
+GOVCIO_API_MAX_JSON_VALUES = env_int("GOVCIO_API_MAX_JSON_VALUES", 100_000)
 GOVCIO_UPLOAD_MAX_BYTES = env_int("GOVCIO_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+GOVCIO_UPLOAD_MAX_FILES = env_int("GOVCIO_UPLOAD_MAX_FILES", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# core.uploads: each file is counted as it streams in, and the upload stopped past the route's limit.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

@@ -439,7 +439,14 @@ class BadFileTests(DcatTestCase):
 
     @override_settings(GOVCIO_IMPORT_MAX_BYTES=200)
     def test_oversized(self):
-        self.assert_refused(FOREIGN_DATAJSON | {"padding": "x" * 500}, "MB")
+        # The page stops the upload itself (core.uploads); the reader checks the size again.
+        before = DataResource.objects.count()
+        response = self.import_page(FOREIGN_DATAJSON | {"padding": "x" * 500}, self.tree.township_a)
+        self.assertEqual(response.status_code, 413)
+        self.assertIn("0.1 MB", response.content.decode())
+        self.assertEqual(DataResource.objects.count(), before)
+        with self.assertRaisesMessage(dcat.DcatError, "MB"):
+            dcat.parse(upload(FOREIGN_DATAJSON | {"padding": "x" * 500}), user=self.cio)
 
     def test_empty(self):
         response = self.import_page(b"", self.tree.township_a)

@@ -1,5 +1,6 @@
 """Catalog exchange pages: export the data resource catalog as DCAT-AP JSON-LD or DCAT-US data.json, and import
-either with a mapping report per dataset before anything is saved (upload → report → commit all or nothing)."""
+either with a mapping report per dataset before anything is saved (upload → report → commit all or nothing, or
+cancel; the file is kept in between, core.staging, and deleted after either)."""
 
 import secrets
 from pathlib import Path
@@ -14,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from core import files
+from core import staging, uploads
 from core.io.export import content_disposition
 from core.models import Unit
+from core.staging import staging_dir
 from core.views.generic import GateMixin, deny
-from core.views.imports import staging_dir
 from core.widgets import use_autocomplete
 from inventory import dcat
 from inventory.forms import units_for
@@ -99,6 +100,7 @@ class DcatExportView(GateMixin, View):
 
 
 class DcatImportView(GateMixin, View):
+    upload_policy = uploads.IMPORT
     model = DataResource
     template_name = "inventory/dcat_import.html"
 
@@ -114,6 +116,8 @@ class DcatImportView(GateMixin, View):
     def post(self, request):
         self.require("import")
         self.require("add")
+        if request.POST.get("token") and request.POST.get("action") == "cancel":
+            return self.cancel(request.POST["token"])
         if request.POST.get("token"):
             return self.confirm(request.POST["token"])
         form = ImportForm(request.POST, request.FILES, user=request.user)
@@ -127,12 +131,17 @@ class DcatImportView(GateMixin, View):
         if not plan.ok:
             return self.page(form, status=400, plan=plan, filename=upload.name, unit=unit)
         token = secrets.token_hex(16)
-        files.stage(upload, self.staged(token))
+        staging.stage(upload, self.staged(token))
         request.session[f"dcat:{token}"] = {"name": upload.name, "unit": unit.pk}
         return self.page(form, plan=plan, filename=upload.name, unit=unit, token=token)
 
     def staged(self, token: str) -> Path:
         return staging_dir() / f"{self.request.user.pk}-{token}.dcat.json"
+
+    def cancel(self, token: str):
+        if self.request.session.pop(f"dcat:{token}", None) is not None and token.isalnum():
+            staging.discard(self.staged(token))
+        return HttpResponseRedirect(self.request.path)
 
     def confirm(self, token: str):
         staged = self.request.session.pop(f"dcat:{token}", None)
@@ -155,7 +164,7 @@ class DcatImportView(GateMixin, View):
             extra = {"plan": plan} if not plan.ok else {}
             return self.page(form, status=400, file_error=" ".join(exc.messages), filename=staged["name"], **extra)
         finally:
-            path_.unlink(missing_ok=True)
+            staging.discard(path_)
         message = _("Imported {count} data resources from “{name}” into {unit}.")
         messages.success(self.request, message.format(count=len(created), name=staged["name"], unit=unit))
         return HttpResponseRedirect(reverse("inventory:dataresource_list"))

@@ -105,9 +105,10 @@ class WorkflowTests(TestCase):
 
     @override_settings(GOVCIO_UPLOAD_MAX_BYTES=1024)
     def test_a_file_too_large_is_refused(self):
+        # Stopped while it uploads (core.uploads), before the form's own check of the size.
         response = self.rectify(files=[png(content=PNG + b"\x00" * 2048)])
         self.assertEqual(self.finding.status, S.OPEN)
-        self.assertIn("at most", self.said(response))
+        self.assertContains(response, "the most this page accepts", status_code=413)
         self.assertFalse(Attachment.objects.exists())
 
     def test_rectify_a_fixed_finding_is_refused(self):

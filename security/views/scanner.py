@@ -2,7 +2,8 @@
 
 upload (file, system, saved mapping) → mapping step (columns, severity words; guessed from the headers or taken from
 the mapping) → check: every bad row and column listed, duplicates and informational rows counted → import: all or
-nothing, audited, the mapping saved when named. The file is staged like core's imports (core.views.imports)."""
+nothing, audited, the mapping saved when named; or cancel. The file is kept between the steps (core.staging) and
+deleted after the import or the cancel."""
 
 import secrets
 from pathlib import Path
@@ -18,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from core import files
+from core import staging, uploads
 from core.io import ImportFileError
+from core.staging import staging_dir
 from core.views.generic import GateMixin, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView, apply_errors
-from core.views.imports import PREVIEW_ROWS, staging_dir
+from core.views.imports import PREVIEW_ROWS
 
 from .. import scanner
 from ..choices import Severity
@@ -39,6 +41,7 @@ def staged_path(user, token: str, name: str) -> Path:
 
 
 class ScanView(GateMixin, View):
+    upload_policy = uploads.IMPORT
     model = Finding
     template_name = "security/scanner_import.html"
 
@@ -69,7 +72,7 @@ class ScanView(GateMixin, View):
         """Read the header (raises ImportFileError) and keep the file for the next steps; (token, headers)."""
         headers = scanner.read_headers(upload, upload.name)
         token = secrets.token_hex(16)
-        files.stage(upload, staged_path(self.request.user, token, upload.name))
+        staging.stage(upload, staged_path(self.request.user, token, upload.name))
         self.request.session[f"scan:{token}"] = upload.name
         return token, headers
 
@@ -106,6 +109,10 @@ class ScanView(GateMixin, View):
         name = request.session.get(f"scan:{token}")
         if name is None or not token.isalnum():
             raise Http404
+        if data.get("action") == "cancel":
+            staging.discard(staged_path(user, token, name))
+            request.session.pop(f"scan:{token}", None)
+            return HttpResponseRedirect(request.path)
         file_error = ""
         replacement = request.FILES.get("file")
         if replacement is not None:
@@ -114,7 +121,7 @@ class ScanView(GateMixin, View):
             except ImportFileError as exc:
                 file_error = str(exc)
             else:
-                staged_path(user, token, name).unlink(missing_ok=True)
+                staging.discard(staged_path(user, token, name))
                 request.session.pop(f"scan:{token}", None)
                 token, name = new_token, replacement.name
                 data["token"] = token
@@ -122,25 +129,34 @@ class ScanView(GateMixin, View):
         if not path_.exists():
             messages.error(request, _("The uploaded file is no longer available. Please upload it again."))
             return HttpResponseRedirect(request.path)
-        with open(path_, "rb") as handle:
-            headers = scanner.read_headers(handle, name)
+        try:
+            with open(path_, "rb") as handle:
+                headers = scanner.read_headers(handle, name)
+        except ImportFileError as exc:  # the limits changed since the upload step
+            form = ScanUploadForm(user=user)
+            form.add_error(None, str(exc))
+            return self.page({"upload_form": form}, status=400)
         form = ScanForm(data, headers=headers, user=user)
         if not form.is_valid() or file_error:
             if file_error:
                 form.add_error("file", file_error)
             return self.page({"form": form, "filename": name, "headers": headers}, status=400)
         clean = form.cleaned_data
-        with open(path_, "rb") as handle:
-            result = scanner.read_scan(
-                handle,
-                name,
-                columns=form.columns(),
-                words=clean["words"],
-                system=clean["system"],
-                found_on=clean["found_on"],
-                user=user,
-                owner=clean["owner"] or user,  # someone answers for every finding: the importer, unless named
-            )
+        try:
+            with open(path_, "rb") as handle:
+                result = scanner.read_scan(
+                    handle,
+                    name,
+                    columns=form.columns(),
+                    words=clean["words"],
+                    system=clean["system"],
+                    found_on=clean["found_on"],
+                    user=user,
+                    owner=clean["owner"] or user,  # someone answers for every finding: the importer, unless named
+                )
+        except ImportFileError as exc:  # a row past a limit, or unreadable: the file as a whole cannot be used
+            form.add_error("file", str(exc))
+            return self.page({"form": form, "filename": name, "headers": headers}, status=400)
         owner = str(clean["owner"]) if clean["owner"] else ""
         context = {"form": form, "filename": name, "headers": headers, "result": result, "owner_name": owner}
         if not result.ok or data.get("action") != "import":
@@ -152,7 +168,7 @@ class ScanView(GateMixin, View):
         except ValidationError as exc:
             apply_errors(form, exc)
             return self.page(context, status=400)
-        path_.unlink(missing_ok=True)
+        staging.discard(path_)
         request.session.pop(f"scan:{token}", None)
         if mapping is not None:
             request.session[LAST_USED] = mapping.pk
