@@ -10,6 +10,7 @@ entries of everything deleted with the record by cascade (``remove_collected``, 
 A moved unit subtree rewrites the unit paths under it in one UPDATE (``core.services.units.unit_move``).
 """
 
+import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -94,17 +95,23 @@ class SearchSpec:
         """Every field name the entry reads, as lookups: its indexed fields and its scope path."""
         return tuple(tuple(lookup.split("__")) for lookup in [*self.fields, self.model.scope_path])
 
-    def through(self, model) -> dict[str, set[str]]:
+    def through(self, model) -> dict[str, frozenset[str]]:
         """How the entry reads ``model``: ``{lookup to a ``model`` row: names of that row's fields it reads}``, e.g.
-        a finding reads ``{"system": {"name", "owner_unit"}}`` of a system."""
-        found: dict[str, set[str]] = {}
-        for lookup in self.reads:
-            current = self.model
-            for depth, name in enumerate(lookup[:-1]):
-                current = current._meta.get_field(name).related_model
-                if current is model:
-                    found.setdefault("__".join(lookup[: depth + 1]), set()).add(lookup[depth + 1])
-        return found
+        a finding reads ``{"system": {"name", "owner_unit"}}`` of a system. Worked out once per model: every update
+        asks."""
+        return _through(self, model)
+
+
+@functools.cache
+def _through(spec: SearchSpec, model) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for lookup in spec.reads:
+        current = spec.model
+        for depth, name in enumerate(lookup[:-1]):
+            current = current._meta.get_field(name).related_model
+            if current is model:
+                found.setdefault("__".join(lookup[: depth + 1]), set()).add(lookup[depth + 1])
+    return {lookup: frozenset(fields) for lookup, fields in found.items()}
 
 
 _specs: dict[str, SearchSpec] = {}
