@@ -1,6 +1,7 @@
 """Declarative tables for list pages. The export of a list uses the same columns, so it holds exactly what the list
 shows, in the same order and with the same filters and sort."""
 
+import copy
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
@@ -46,6 +47,18 @@ class Column:
     sort: str | None = None  # ORM ordering key; None = not sortable
     link: bool = False  # render as a link to obj.get_absolute_url()
 
+    # The reader, for columns whose text depends on who reads it (``reads_for_user``): set on the table's own copy.
+    reads_for_user = False
+    user = None
+
+    def bound(self, user) -> "Column":
+        """This column for ``user``'s table: itself, or a copy that knows the reader."""
+        if not self.reads_for_user:
+            return self
+        column = copy.copy(self)
+        column.user = user
+        return column
+
     def value(self, obj):
         accessor = self.accessor or self.name
         if callable(accessor):
@@ -83,6 +96,15 @@ class Column:
             return None
         return accessor.replace(".", "__")
 
+    def values_lookups(self, model) -> list[str] | None:
+        """The lookups whose values ``text_of_values`` reads (one for a plain column); None: read the models."""
+        lookup = self.values_lookup()
+        return None if lookup is None else [lookup]
+
+    def text_of_values(self, model, yes_no: tuple[str, str]) -> Callable:
+        """``text(obj)`` as a function of the values at ``values_lookups``."""
+        return self.text_of_value(model, yes_no)
+
     def text_of_value(self, model, yes_no: tuple[str, str]):
         """``text(obj)`` as a function of the raw value at ``values_lookup`` (the export reads values, not models)."""
         accessor = self.accessor or self.name
@@ -110,13 +132,94 @@ class Column:
         return text
 
 
+@dataclass
+class RelatedColumn(Column):
+    """A related record (``accessor`` leads to it: "system", "owner") named as the reader may see it
+    (``core.names``): its name, a link to it with ``link``, or "another unit's information system". The table's
+    queryset should ``select_related`` the record and its scope path (``system__owner_unit``), or each row costs a
+    query. With ``name_field`` (the related model's field that is its name), the export reads that field and the
+    record's unit path as values instead of building models."""
+
+    name_field: str | None = None
+
+    reads_for_user = True
+
+    def _related_model(self, model):
+        for part in (self.accessor or self.name).split("."):
+            model = model._meta.get_field(part).related_model
+        return model
+
+    def values_lookups(self, model) -> list[str] | None:
+        if self.name_field is None:
+            return None
+        prefix = (self.accessor or self.name).replace(".", "__")
+        related = self._related_model(model)
+        return [f"{prefix}__{self.name_field}", f"{prefix}__{related.scope_path}"]
+
+    def text_of_values(self, model, yes_no):
+        from core import names
+
+        related, user = self._related_model(model), self.user
+
+        def text(value, path) -> str:
+            return "" if value is None else names.path_name(user, related, value, path)
+
+        return text
+
+    def related(self, obj):
+        value = obj
+        for part in (self.accessor or self.name).split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+
+    def value(self, obj):
+        from core import names
+
+        related = self.related(obj)
+        return None if related is None else names.name(self.user, related)
+
+    def html(self, obj):
+        from core import names
+
+        related = self.related(obj)
+        if related is None:
+            return ""
+        if not names.can_see(self.user, related):
+            return format_html('<span class="text-secondary">{}</span>', names.placeholder(type(related)))
+        if self.link and hasattr(related, "get_absolute_url"):
+            return format_html('<a href="{}">{}</a>', related.get_absolute_url(), related)
+        return str(related)
+
+    def values_lookup(self) -> None:
+        return None  # read from the models: visibility follows the related record's scope path
+
+
+class TitleColumn(Column):
+    """The row's own name when it is made of related records' names (a link: "system → system"), each named as the
+    reader may see it (``core.names.title``); a link to the row with ``link``."""
+
+    reads_for_user = True
+
+    def value(self, obj):
+        from core import names
+
+        return names.title(self.user, obj)
+
+    def values_lookup(self) -> None:
+        return None
+
+
 class Table:
     columns: list[Column] = []
     default_sort: str = "pk"
 
-    def __init__(self, objects: Iterable, sort: str | None = None):
+    def __init__(self, objects: Iterable, sort: str | None = None, user=None):
+        """``user`` is the reader: columns that name related records (``RelatedColumn``) name them for them."""
         self.objects = objects
         self.sort = sort
+        self.columns = [column.bound(user) for column in type(self).columns]
 
     @classmethod
     def sort_keys(cls) -> dict[str, str]:
@@ -150,13 +253,19 @@ class Table:
         for obj in self.objects:
             yield obj, [column.html(obj) for column in self.columns]
 
-    def _values(self, queryset: QuerySet) -> QuerySet | None:
-        """``values_list`` of the columns' lookups; None if a column computes its value or names no field."""
-        lookups = [column.values_lookup() for column in self.columns]
-        if None in lookups:
-            return None
+    def _values(self, queryset: QuerySet) -> tuple[QuerySet, list[int]] | None:
+        """``values_list`` of the columns' lookups and how many each column reads; None if a column computes its
+        value or names no field."""
+        lookups: list[str] = []
+        widths = []
+        for column in self.columns:
+            wanted = column.values_lookups(queryset.model)
+            if wanted is None:
+                return None
+            lookups += wanted
+            widths.append(len(wanted))
         try:
-            return queryset.values_list(*lookups)
+            return queryset.values_list(*lookups), widths
         except FieldError:  # a property, not a field
             return None
 
@@ -166,7 +275,7 @@ class Table:
         fields: set[str] = set()
         for column in cls.columns:
             accessor = column.accessor or column.name
-            if callable(accessor):
+            if callable(accessor) or column.reads_for_user:
                 return None
             parts = accessor.split(".")
             for depth in range(1, len(parts) + 1):
@@ -183,11 +292,18 @@ class Table:
         yes_no = (str(_("Yes")), str(_("No")))  # translated once, not once per cell
         objects = self.objects
         if isinstance(objects, QuerySet):
-            values = self._values(objects)
-            if values is not None:
-                texts = [column.text_of_value(objects.model, yes_no) for column in self.columns]
+            read = self._values(objects)
+            if read is not None:
+                values, widths = read
+                texts = [column.text_of_values(objects.model, yes_no) for column in self.columns]
+                if all(width == 1 for width in widths):
+                    for row in values.iterator(chunk_size=EXPORT_CHUNK):
+                        yield [text(value) for text, value in zip(texts, row, strict=True)]
+                    return
+                starts = [sum(widths[:i]) for i in range(len(widths))]
+                spans = [(text, start, start + width) for text, start, width in zip(texts, starts, widths, strict=True)]
                 for row in values.iterator(chunk_size=EXPORT_CHUNK):
-                    yield [text(value) for text, value in zip(texts, row, strict=True)]
+                    yield [text(*row[start:end]) for text, start, end in spans]
                 return
             only = type(self).only_fields()
             objects = (objects.only(*only) if only else objects).iterator(chunk_size=EXPORT_CHUNK)
@@ -204,8 +320,8 @@ class UnitTable(Table):
         Column("name", _("Name"), sort="name", link=True),
         Column("code", _("Code"), sort="code"),
         Column("kind", _("Kind"), sort="kind"),
-        Column("parent", _("Parent"), accessor="parent.name"),
-        Column("line_parent", _("Vertical-line parent"), accessor="line_parent.name"),
+        RelatedColumn("parent", _("Parent"), name_field="name"),
+        RelatedColumn("line_parent", _("Vertical-line parent"), name_field="name"),
         Column("credit_code", _("Unified social credit code")),
     ]
 

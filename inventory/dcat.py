@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, gate
+from core import audit, names
 from core.choices import AuditAction
 from core.io import ImportFileError, jsonlimits
 from core.io.sniff import megabytes
@@ -156,7 +156,7 @@ def stream(fmt: str, resources, *, user, title: str, publisher) -> Iterator[str]
     opening = json.dumps(head, ensure_ascii=False, indent=1)
     yield opening[: opening.rindex("}")].rstrip() + f',\n "{key}": ['
     for number, resource in enumerate(resources.iterator(chunk_size=500)):
-        system = resource.system if resource.system_id and gate.can(user, "view", resource.system) else None
+        system = resource.system if names.can_see(user, resource.system) else None  # named where visible only
         yield ("," if number else "") + "\n  " + json.dumps(build(resource, system), ensure_ascii=False)
     yield "\n ]\n}\n"
 

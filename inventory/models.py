@@ -283,8 +283,13 @@ class Link(GovModel):
         indexes = [models.Index(fields=["to_system"], name="inv_link_to")]
 
     def __str__(self) -> str:
+        return self.named_with(str)
+
+    def named_with(self, name) -> str:
+        """The link's name with each system named by ``name(system)``: ``core.names.title`` names a system the reader
+        may not see as "another unit's information system"."""
         arrow = "⇄" if self.direction == c.LinkDirection.TWO_WAY else "→"
-        return f"{self.from_system} {arrow} {self.to_system}"
+        return f"{name(self.from_system)} {arrow} {name(self.to_system)}"
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:link", args=[self.pk])

@@ -3,7 +3,7 @@
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import Column, Table
+from core.tables import Column, RelatedColumn, Table, TitleColumn
 
 from . import choices as c
 
@@ -100,7 +100,7 @@ class DataResourceTable(InventoryTable):
         BadgeColumn("sharing_type", _("Sharing type"), SHARING_COLORS, sort="sharing_type"),
         Column("open_attribute", _("Open attribute"), sort="open_attribute"),
         Column("update_cycle", _("Update cycle"), sort="update_cycle"),
-        Column("system", _("Holding system"), accessor="system.name", sort="system__name"),
+        RelatedColumn("system", _("Holding system"), sort="system__name", name_field="name"),
         AnnotationColumn("item_count", _("Items"), sort="item_count"),
     ]
 
@@ -108,7 +108,7 @@ class DataResourceTable(InventoryTable):
 class LinkTable(InventoryTable):
     default_sort = "from_system__code"
     columns = [
-        Column("link", _("Link"), accessor=str, link=True),
+        TitleColumn("link", _("Link"), link=True),
         Column(
             "from_unit", _("Department"), accessor="from_system.owner_unit.name", sort="from_system__owner_unit__path"
         ),

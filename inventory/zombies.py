@@ -311,7 +311,7 @@ def latest_reviews(user, system_ids) -> dict[int, ZombieReview]:
     reviews = (
         ZombieReview.objects.restrict(user, "view")
         .filter(system_id__in=list(system_ids))
-        .select_related("target_system", "decided_by")
+        .select_related("target_system__owner_unit", "decided_by")
         .order_by("system_id", "-created_at", "-id")
     )
     for review in reviews:

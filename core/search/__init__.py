@@ -1,18 +1,22 @@
 """Site search: one table of segmented tokens, matched by FTS5 (SQLite) or tsvector (PostgreSQL), filtered by the gate.
 
 Register a model once (``register(System, fields=["name", "code"])``) in ``AppConfig.ready``; keep its row current
-with ``index_object`` / ``remove_object`` in the service that changes it; search with ``search`` and ``autocomplete``.
+with ``index_object`` / ``remove_object`` in the service that changes it (and ``index_dependants`` /
+``remove_collected`` for the records that read it); search with ``search`` and ``autocomplete``, which check every
+hit against its object (``visible``).
 """
 
 from .background import tokens_later
-from .query import Group, Hit, autocomplete, search
+from .query import Group, Hit, autocomplete, search, visible
 from .registry import (
     SearchSpec,
+    index_dependants,
     index_many,
     index_object,
     rebuild,
     register,
     registered,
+    remove_collected,
     remove_object,
     texts_of,
     unregister,
@@ -26,6 +30,7 @@ __all__ = [
     "Hit",
     "SearchSpec",
     "autocomplete",
+    "index_dependants",
     "index_many",
     "index_object",
     "normalise",
@@ -33,9 +38,11 @@ __all__ = [
     "rebuild",
     "register",
     "registered",
+    "remove_collected",
     "remove_object",
     "search",
     "tokens",
     "unregister",
+    "visible",
     "warm_up",
 ]

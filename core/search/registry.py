@@ -2,8 +2,15 @@
 
 Apps register their models in ``AppConfig.ready``. Services call ``index_object`` / ``remove_object`` inside their
 own transaction, so the index commits or rolls back with the object; imports call ``index_many``.
+
+An entry also copies what it reads through foreign keys: its unit path (a finding's is its system's unit's) and the
+related names in its text (a finding's system's name). So a change of a record re-indexes its dependants too
+(``index_dependants``: the generic update service calls it with the changed fields), and a deletion removes the
+entries of everything deleted with the record by cascade (``remove_collected``, from Django's deletion collector).
+A moved unit subtree rewrites the unit paths under it in one UPDATE (``core.services.units.unit_move``).
 """
 
+import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -82,6 +89,29 @@ class SearchSpec:
         """The foreign keys that indexing follows, for ``select_related``."""
         paths = {_relation_prefix(self.model, lookup) for lookup in [*self.fields, self.model.scope_path]}
         return sorted(path for path in paths if path)
+
+    @cached_property
+    def reads(self) -> tuple[tuple[str, ...], ...]:
+        """Every field name the entry reads, as lookups: its indexed fields and its scope path."""
+        return tuple(tuple(lookup.split("__")) for lookup in [*self.fields, self.model.scope_path])
+
+    def through(self, model) -> dict[str, frozenset[str]]:
+        """How the entry reads ``model``: ``{lookup to a ``model`` row: names of that row's fields it reads}``, e.g.
+        a finding reads ``{"system": {"name", "owner_unit"}}`` of a system. Worked out once per model: every update
+        asks."""
+        return _through(self, model)
+
+
+@functools.cache
+def _through(spec: SearchSpec, model) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for lookup in spec.reads:
+        current = spec.model
+        for depth, name in enumerate(lookup[:-1]):
+            current = current._meta.get_field(name).related_model
+            if current is model:
+                found.setdefault("__".join(lookup[: depth + 1]), set()).add(lookup[depth + 1])
+    return {lookup: frozenset(fields) for lookup, fields in found.items()}
 
 
 _specs: dict[str, SearchSpec] = {}
@@ -164,6 +194,44 @@ def remove_object(obj) -> None:
     if obj.pk is None:
         raise ValueError("remove_object needs the primary key: call it before delete()")
     SearchEntry.objects.filter(object_type=label(type(obj)), object_id=obj.pk).delete()
+
+
+def index_dependants(obj, changed) -> int:
+    """Re-index the entries that read ``obj``'s ``changed`` fields through a foreign key (a system moved to another
+    unit: its findings' unit paths; a system renamed: its findings' text), in the caller's transaction. Returns how
+    many were written; nothing is read when no registered model depends on these fields."""
+    changed = set(changed)
+    written = 0
+    for spec in _specs.values():
+        lookups = [lookup for lookup, fields in spec.through(type(obj)).items() if fields & changed]
+        if not lookups:
+            continue
+        match = models.Q()
+        for lookup in lookups:
+            match |= models.Q(**{lookup: obj.pk})
+        queryset = spec.model._base_manager.filter(match).select_related(*spec.related()).order_by("pk")
+        last = None
+        while chunk := list((queryset if last is None else queryset.filter(pk__gt=last))[:CHUNK]):
+            # Pages read whole before writing: PostgreSQL's COPY cannot run while a server-side cursor is open.
+            written += index_many(chunk)
+            last = chunk[-1].pk
+    return written
+
+
+def remove_collected(collector) -> None:
+    """Delete the entries of every object a ``django.db.models.deletion.Collector`` is about to delete (the record
+    and everything its deletion cascades to). Call it after ``collect`` and before ``delete``, which clears the keys."""
+    ids: dict[str, set] = {}
+    for model, instances in collector.data.items():
+        if label(model) in _specs:
+            ids.setdefault(label(model), set()).update(obj.pk for obj in instances)
+    for queryset in collector.fast_deletes:
+        if label(queryset.model) in _specs:
+            ids.setdefault(label(queryset.model), set()).update(queryset.values_list("pk", flat=True))
+    for object_type, keys in ids.items():
+        keys = sorted(keys)
+        for start in range(0, len(keys), CHUNK):
+            SearchEntry.objects.filter(object_type=object_type, object_id__in=keys[start : start + CHUNK]).delete()
 
 
 def texts_of(objs: list) -> list[str] | None:

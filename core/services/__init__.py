@@ -8,8 +8,9 @@ from decimal import Decimal
 from operator import attrgetter
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.db.models.deletion import Collector
 from django.dispatch import Signal
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -132,6 +133,7 @@ def object_update(*, obj, actor, before: dict, expected_version: int | None = No
     if changes:
         audit.record_object(action=AuditAction.UPDATE, obj=obj, actor=actor, changes=changes, event=event)
         search.index_object(obj)
+        search.index_dependants(obj, changes)  # a moved or renamed system: its findings' entries follow
         object_updated.send(sender=model, obj=obj, changes=changes, actor=actor)
     return obj
 
@@ -164,6 +166,7 @@ def transition(obj, *, actor, event: str, expected_version=None, note: dict | No
         )
     obj.version = version + 1
     changes = diff(before, snapshot(obj))
+    search.index_dependants(obj, changes)
     changes.update(note or {})
     audit.record_object(action=AuditAction.EVENT, obj=obj, actor=actor, changes=changes, event=event)
     return obj
@@ -175,8 +178,10 @@ def object_delete(*, obj, actor, event: str = "") -> None:
         raise Http404
     before = snapshot(obj)
     pk = obj.pk
+    # What obj.delete() does, with the collector kept: everything the deletion cascades to leaves the search too.
+    collector = Collector(using=router.db_for_write(type(obj), instance=obj), origin=obj)
     try:
-        obj.delete()
+        collector.collect([obj])
     except (ProtectedError, RestrictedError) as exc:
         blockers = sorted(
             {str(o._meta.verbose_name) for o in exc.protected_objects}
@@ -188,6 +193,7 @@ def object_delete(*, obj, actor, event: str = "") -> None:
                 blockers="、".join(blockers)
             )
         ) from exc
+    search.remove_collected(collector)
+    collector.delete()
     obj.pk = pk
     audit.record_object(action=AuditAction.DELETE, obj=obj, actor=actor, changes=before, event=event)
-    search.remove_object(obj)

@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import audit, gate, versions
+from core import audit, gate, names, versions
 from core.choices import AuditAction, AuditCategory, Outcome
 from core.services import ConflictError, object_create, object_delete, object_update, snapshot
 
@@ -133,7 +133,7 @@ class ObjectListView(GateMixin, View):
         if fmt in {"csv", "xlsx"}:
             return self.export(qs, fmt)
         page = CountedPaginator(qs, self.paginate_by).get_page(request.GET.get("page"))
-        table = self.table(page.object_list, sort=sort)
+        table = self.table(page.object_list, sort=sort, user=request.user)
         params = request.GET.copy()
         params.pop("page", None)
         sort_params = params.copy()
@@ -165,7 +165,7 @@ class ObjectListView(GateMixin, View):
         model = self.get_model()
         rows = qs.count()
         # The table streams the queryset, reading only the columns it shows (see Table.export_rows).
-        table = self.table(qs)
+        table = self.table(qs, user=self.request.user)
         audit.append(
             audit.Entry(
                 action=AuditAction.EXPORT,
@@ -225,6 +225,7 @@ class ObjectEditView(GateMixin, View):
         context = {
             **self.common_context(),
             "object": obj,
+            "object_title": names.title(self.request.user, obj) if obj.pk else "",
             "form": form,
             "is_new": obj.pk is None,
             "cancel_url": obj.get_absolute_url() if obj.pk else self.url("list"),
@@ -243,7 +244,7 @@ class ObjectEditView(GateMixin, View):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, _("Saved “{name}”.").format(name=saved))
+                messages.success(request, _("Saved “{name}”.").format(name=names.title(request.user, saved)))
                 return HttpResponseRedirect(saved.get_absolute_url())
         return self.render_form(obj, form, status=400)
 
@@ -270,7 +271,8 @@ class ObjectDeleteView(GateMixin, View):
     def get(self, request, *args, **kwargs):
         self.require("delete")
         obj = self.get_object("delete")
-        return render(request, self.template_name, {**self.common_context(), "object": obj})
+        context = {**self.common_context(), "object": obj, "object_title": names.title(request.user, obj)}
+        return render(request, self.template_name, context)
 
     def post(self, request, *args, **kwargs):
         self.require("delete")
@@ -280,7 +282,7 @@ class ObjectDeleteView(GateMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return HttpResponseRedirect(obj.get_absolute_url())
-        messages.success(request, _("Deleted “{name}”.").format(name=obj))
+        messages.success(request, _("Deleted “{name}”.").format(name=names.title(request.user, obj)))
         return HttpResponseRedirect(self.url("list"))
 
 

@@ -179,8 +179,9 @@ class SystemViewTests(testing.StandardViewTests):
         self.assertIn(item.get_absolute_url(), body)
         self.assertIn(resource.get_absolute_url(), body)
         self.assertIn(out.get_absolute_url(), body)
-        self.assertIn(str(self.outside), body)  # the link's other end, by name …
-        self.assertNotIn(self.outside.get_absolute_url(), body)  # … but not as a link into another county
+        self.assertIn("另一单位的信息系统", body)  # the link's other end, in another county: neither named …
+        self.assertNotIn(str(self.outside), body)
+        self.assertNotIn(self.outside.get_absolute_url(), body)  # … nor linked
         self.assertNotIn(back.get_absolute_url(), body)  # an incoming link owned by county B is not visible
         self.assertIn("仍支撑医保结算业务", body)
         self.assertIn('id="technology"', body)

@@ -58,4 +58,5 @@ def test_a_hub_shows_the_first_links_and_the_way_to_all(client, hub, monkeypatch
     assert body.count('class="list-group-item"><div class="row') == 5 + 1
     assert f"{reverse('inventory:link_list')}?to_system={hub.pk}" in body  # 5 of the 7 incoming shown
     assert f"?from_system={hub.pk}" not in body  # the one outgoing link is shown
-    assert "外县系统" in body and outside.get_absolute_url() not in body  # out of scope: named, never linked
+    assert "外县系统" not in body and outside.get_absolute_url() not in body  # out of scope: neither named nor linked
+    assert "另一单位的信息系统" in body

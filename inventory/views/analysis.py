@@ -292,7 +292,7 @@ class ZombieReviewView(GateMixin, View):
         history = (
             ZombieReview.objects.restrict(self.request.user, "view")
             .filter(system=system)
-            .select_related("target_system", "decided_by")
+            .select_related("target_system__owner_unit", "decided_by")
             .order_by("-created_at", "-id")
         )
         context = {"object": system, "candidate": candidate, "form": form, "history": history}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from core import gate, versions
+from core import gate, names, versions
 from core.tables import choice_labels
 from core.urlcache import pk_url
 from core.views.generic import (
@@ -55,11 +55,6 @@ ITEM_COUNT = count_of(DataItem, "resource")
 RESOURCE_COUNT = count_of(Link.resources.through, "link")
 
 
-def visible_ids(user, model, ids) -> set:
-    """Which of ``ids`` the user may see: names of records outside scope are shown, but never as links."""
-    return set(model.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True))
-
-
 def sort_errors(result) -> None:
     """Problems found by the page's own checks join the schema's, in row order (file-level notes last)."""
     result.errors.sort(key=lambda error: (error.row == 0, error.row))
@@ -99,7 +94,7 @@ LINKS_SHOWN = 100  # per direction on a system's page; the link list has them al
 LINK_ROW = (
     '<div class="list-group-item"><div class="row align-items-center g-2">'
     '<div class="col-auto"><i class="ti {} text-secondary"></i></div>'
-    '<div class="col text-truncate">{}<div class="small text-secondary">{} · {} · {}{}</div></div>'
+    '<div class="col text-truncate">{}<div class="small text-secondary">{}</div></div>'
     '<div class="col-auto"><a href="{}" class="btn btn-sm btn-ghost-secondary">{}</a></div></div></div>'
 )
 
@@ -138,6 +133,8 @@ class SystemView(ObjectView):
         rows = [dict(row) for row in found]  # the page adds to its copies
         for row in rows:
             row["other_visible"] = gate.path_allowed(user, System, "view", row["other_path"])
+            if not row["other_visible"]:  # named only where the reader may see it (core.names)
+                row.update(other_name=names.placeholder(System), other_unit="", other_path="")
         return rows
 
     def render_links(self, rows: list[dict], outgoing: bool) -> None:
@@ -150,15 +147,18 @@ class SystemView(ObjectView):
             if row["other_visible"]:
                 other = f'<a href="{pk_url("inventory:system", row["other_id"])}">{other}</a>'
             else:
-                other = f"<span>{other}</span>"
-            row["html"] = mark_safe(  # noqa: S308 — every value is escaped above or is an URL of integers
+                other = f'<span class="text-secondary">{other}</span>'
+            facts = [
+                row["other_unit"],
+                method.get(row["method"], row["method"]),
+                frequency.get(row["frequency"], row["frequency"]),
+                ngettext("%(n)s resource", "%(n)s resources", n) % {"n": n} if n else "",
+            ]
+            row["html"] = mark_safe(  # noqa: S308 — every value is escaped here or is an URL of integers
                 LINK_ROW.format(
                     "ti-arrows-left-right" if row["direction"] == c.LinkDirection.TWO_WAY else arrow,
                     other,
-                    escape(row["other_unit"]),
-                    escape(method.get(row["method"], row["method"])),
-                    escape(frequency.get(row["frequency"], row["frequency"])),
-                    escape(" · " + ngettext("%(n)s resource", "%(n)s resources", n) % {"n": n}) if n else "",
+                    escape(" · ".join(str(fact) for fact in facts if fact)),
                     pk_url("inventory:link", row["pk"]),
                     details,
                 )
@@ -206,7 +206,7 @@ class SystemView(ObjectView):
             "link_count": counts["out"] + counts["back"],
             "reviews": ZombieReview.objects.restrict(user, "view")
             .filter(system=obj)
-            .select_related("decided_by", "target_system"),
+            .select_related("decided_by", "target_system__owner_unit"),
         }
 
 
@@ -309,14 +309,14 @@ class ServiceItemImportView(RecordImportView):
 
 
 class DataResourceListView(ObjectListView):
-    queryset = DataResource.objects.select_related("provider", "system").annotate(item_count=ITEM_COUNT)
+    queryset = DataResource.objects.select_related("provider", "system__owner_unit").annotate(item_count=ITEM_COUNT)
     table = DataResourceTable
     filterset = DataResourceFilterSet
     template_name = "inventory/records_dataresource_list.html"
 
 
 class DataResourceView(ObjectView):
-    queryset = DataResource.objects.select_related("provider", "system", "created_by", "updated_by")
+    queryset = DataResource.objects.select_related("provider", "system__owner_unit", "created_by", "updated_by")
     template_name = "inventory/dataresource.html"
 
     def extra_context(self, obj):
@@ -326,13 +326,12 @@ class DataResourceView(ObjectView):
         links = (
             Link.objects.restrict(user, "view")
             .filter(resources=obj)
-            .select_related("from_system__owner_unit", "to_system")
+            .select_related("from_system__owner_unit", "to_system__owner_unit")
         )
         return {
             "items": obj.items.all(),
             "related": [(code, related.get(code)) for code in codes],
             "links": links,
-            "system_visible": bool(obj.system_id and visible_ids(user, System, [obj.system_id])),
             "sharing_color": SHARING_COLORS.get(obj.sharing_type, "secondary"),
             "data_class_color": DATA_CLASS_COLORS.get(obj.data_class, "secondary"),
         }
@@ -446,7 +445,7 @@ class CatalogView(GateMixin, View):
 
 
 class LinkListView(ObjectListView):
-    queryset = Link.objects.select_related("from_system__owner_unit", "to_system").annotate(
+    queryset = Link.objects.select_related("from_system__owner_unit", "to_system__owner_unit").annotate(
         resource_count=RESOURCE_COUNT
     )
     table = LinkTable
@@ -464,7 +463,6 @@ class LinkView(ObjectView):
             "resources": resources,
             "hidden_resources": obj.resources.count() - len(resources),
             "ends": [obj.from_system, obj.to_system],
-            "visible_systems": visible_ids(user, System, [obj.from_system_id, obj.to_system_id]),
         }
 
 

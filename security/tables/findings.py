@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import Column, Table
-from inventory.tables import BadgeColumn, NowrapColumn
+from core.tables import Column, RelatedColumn, Table
+from inventory.tables import BadgeColumn
 
 from .. import choices as c
 
@@ -68,9 +68,8 @@ class FindingTable(Table):
         BadgeColumn("severity", _("Severity"), SEVERITY_COLORS, sort="severity"),
         BadgeColumn("status", _("Status"), STATUS_COLORS, sort="status"),
         DeadlineColumn("deadline", _("Deadline"), sort="deadline"),
-        # A callable, so that the export writes the owner's name rather than the key (core.tables reads plain
-        # field paths as values).
-        NowrapColumn("owner", _("Owner"), accessor=lambda finding: finding.owner, sort="owner__full_name"),
+        # Named where the reader may see the owner (core.names); the export writes the same.
+        RelatedColumn("owner", _("Owner"), sort="owner__full_name"),
     ]
 
     @classmethod

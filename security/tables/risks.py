@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.tables import Column, Table
+from core.tables import Column, RelatedColumn, Table
 from inventory.tables import BadgeColumn, NowrapColumn
 
 from .. import choices as c
@@ -41,7 +41,7 @@ class RiskTable(Table):
         RatingColumn("rating", _("Rating"), sort="risk_score"),
         BadgeColumn("status", _("Status"), STATUS_COLORS, sort="status"),
         Column("treatment", _("Treatment"), sort="treatment"),
-        Column("owner", _("Owner"), accessor="owner", sort="owner__full_name"),
+        RelatedColumn("owner", _("Owner"), sort="owner__full_name"),
         NowrapColumn("due_date", _("Due date"), sort="due_date"),
         Column("systems", _("Information systems"), accessor=names("systems")),
         Column("data_resources", _("Data resources"), accessor=names("data_resources")),

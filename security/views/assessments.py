@@ -20,7 +20,6 @@ from core.io import export_response
 from core.tree import subtree_q
 from core.views.generic import GateMixin, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 from core.views.imports import BulkImportView
-from inventory.models import System
 
 from .. import crypto, deadlines
 from ..choices import AssessmentKind
@@ -54,10 +53,9 @@ def record_context(request, obj, *, source: str, field: str) -> dict:
     user = request.user
     return {
         "reports": files.attachments_of(obj, kind=services.REPORT),
-        "findings": Finding.objects.restrict(user, "view").filter(**{field: obj}).select_related("owner"),
+        "findings": Finding.objects.restrict(user, "view").filter(**{field: obj}).select_related("owner__unit"),
         "can_view_findings": gate.has_perm(user, Finding, "view"),
         "raise_finding_url": finding_url(obj, source, field, user),
-        "system_visible": System.objects.restrict(user, "view").filter(pk=obj.system_id).exists(),
         "conclusion_color": CONCLUSION_COLORS.get(obj.conclusion, "secondary"),
         "today": timezone.localdate(),
     }

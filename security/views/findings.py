@@ -34,7 +34,7 @@ from ..services import findings as services
 from ..tables.findings import SEVERITY_COLORS, STATUS_COLORS, FindingTable, overdue
 from . import scanner
 
-RELATED = ("system__owner_unit", "owner")
+RELATED = ("system__owner_unit", "owner__unit")  # the owner's unit: whether the reader may see them (core.names)
 
 
 class FindingListView(ObjectListView):

@@ -50,7 +50,7 @@ class RiskListView(ObjectListView):
         user = self.request.user
         return (
             Risk.objects.restrict(user, "view")
-            .select_related("unit", "owner")
+            .select_related("unit", "owner__unit")
             .annotate(risk_score=F("likelihood") * F("impact"))
             .prefetch_related(
                 Prefetch("systems", queryset=visible(System, user)),
@@ -75,7 +75,7 @@ class RiskListView(ObjectListView):
 
 
 class RiskView(ObjectView):
-    queryset = Risk.objects.select_related("unit", "owner", "created_by", "updated_by")
+    queryset = Risk.objects.select_related("unit", "owner__unit", "created_by", "updated_by")
     template_name = "security/risk.html"
 
     def extra_context(self, obj):

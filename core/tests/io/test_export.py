@@ -167,20 +167,29 @@ def test_export_then_import_round_trip(units, user):
 def test_table_export_reads_values_and_matches_the_models(django_assert_max_num_queries):
     from accounts.models import User
     from accounts.tables import UserTable
+    from core import gate
     from core.tables import UnitTable
     from core.testing import build_tree, make_user
 
     tree = build_tree()
-    make_user("甲", "cio", tree.county_a, full_name="张三", title="=主任")
+    cio = make_user("甲", "cio", tree.county_a, full_name="张三", title="=主任")
+    liaison = make_user("丙", "liaison", tree.dept_a, subtree=False)
     User.objects.create_user("乙", password=None, is_active=False)
     users = User.objects.select_related("unit")
-    for table, queryset in ((UserTable, users), (UnitTable, Unit.objects.all())):
-        queryset = queryset.order_by("pk")
-        assert table(queryset)._values(queryset) is not None
-        with django_assert_max_num_queries(1):
-            by_values = list(table(queryset).export_rows())
-        by_models = list(table(list(queryset)).export_rows())
-        assert by_values == by_models and len(by_values) == queryset.count()
+    for reader in (cio, liaison):
+        gate.grants(reader)  # compiled once per request, before the export
+        for table, queryset in ((UserTable, users), (UnitTable, Unit.objects.all())):
+            queryset = queryset.order_by("pk")
+            assert table(queryset, user=reader)._values(queryset) is not None
+            with django_assert_max_num_queries(1):
+                by_values = list(table(queryset, user=reader).export_rows())
+            by_models = list(table(list(queryset), user=reader).export_rows())
+            assert by_values == by_models and len(by_values) == queryset.count()
+    # The parent is named for whoever may see it (core.names).
+    parents = {row[0]: row[3] for row in UnitTable(Unit.objects.order_by("pk"), user=liaison).export_rows()}
+    assert parents[tree.dept_a.name] == str(_("Another unit"))
+    parents = {row[0]: row[3] for row in UnitTable(Unit.objects.order_by("pk"), user=cio).export_rows()}
+    assert parents[tree.dept_a.name] == tree.county_a.name
     rows = {row[0]: row for row in UserTable(users.order_by("pk")).export_rows()}
     assert rows["甲"] == ["甲", "张三", tree.county_a.name, "=主任", str(_("Yes")), ""]
     assert rows["乙"][4] == str(_("No"))

@@ -1,6 +1,6 @@
 import pytest
 
-from core.models import SearchEntry, Unit
+from core.models import Role, RoleAssignment, SearchEntry, Unit
 from core.search import Group, Hit, autocomplete, registry, search
 
 from .conftest import make_unit, make_user, titles
@@ -53,10 +53,12 @@ def test_groups_carry_label_type_total_and_hits(cio, tree):
     assert (hit.object_type, hit.object_id, hit.url) == ("core.unit", tree["county"].pk, f"/units/{tree['county'].pk}/")
 
 
-def test_limit_per_type_keeps_the_total(cio, tree):
+def test_limit_per_type_says_there_are_more_without_counting_them(cio, tree):
     (group,) = search(cio, "3301", limit_per_type=2)
-    assert group.total == 4
+    assert (group.total, group.more) == (2, True)
     assert len(group.hits) == 2
+    (group,) = search(cio, "3301", limit_per_type=4)
+    assert (group.total, group.more) == (4, False)
 
 
 def test_relevance_then_title(cio, tree):
@@ -68,10 +70,15 @@ def test_relevance_then_title(cio, tree):
     assert [hit.title for hit in group.hits] == ["乙数据局", "甲数据局", "政务服务和大数据管理局"]
 
 
-def test_one_query_for_any_number_of_types(cio, tree, django_assert_num_queries):
+def test_two_queries_for_any_number_of_types(cio, tree, django_assert_num_queries):
+    registry.register(RoleAssignment, fields=["user__username", "unit__name"], url=lambda obj: "/")
+    RoleAssignment.objects.create(user=cio, role=Role.objects.get(code="cio"), unit=tree["finance"])
+    registry.index_many(RoleAssignment.objects.select_related("user", "unit"))
     search(cio, "财政")  # compiles and caches the user's grants
-    with django_assert_num_queries(1):
-        search(cio, "财政")
+    # The entries of every type, then the gate on the hits of every type.
+    with django_assert_num_queries(2):
+        groups = search(cio, "财政")
+    assert [group.object_type for group in groups] == ["core.unit", "core.roleassignment"]
 
 
 def test_types_filter(cio, tree):
@@ -142,6 +149,27 @@ def test_anonymous_and_inactive_users_find_nothing(tree):
     user = make_user("gone", tree["county"])
     user.is_active = False
     assert search(user, "财政局") == []
+
+
+def test_an_entry_filed_in_scope_for_an_object_outside_it_never_appears(cio, tree):
+    """The entry's unit path is a copy; the object itself is checked at query time (a stale or forged entry)."""
+    SearchEntry.objects.filter(object_type="core.unit", object_id=tree["other_finance"].pk).update(
+        unit_path=tree["finance"].path, title="另一县财政局（旧）", tokens="另一 县 财政 政局 财政局 旧"
+    )
+    (group,) = search(cio, "财政")
+    assert [hit.title for hit in group.hits] == ["示例县财政局"]
+    assert (group.total, group.more) == (1, False)
+    assert search(cio, "财政", limit_per_type=1)[0].more is False
+    assert autocomplete(cio, Unit, "财政") == [(tree["finance"].pk, "示例县财政局")]
+    assert search(cio, "旧") == []
+
+
+def test_an_entry_whose_object_is_gone_never_appears(cio, tree):
+    SearchEntry.objects.create(
+        object_type="core.unit", object_id=999999, unit_path="0001", title="已撤销财政所", url="/x/", tokens="撤销 财政"
+    )
+    assert titles(search(cio, "财政")) == ["示例县财政局"]
+    assert autocomplete(cio, Unit, "撤销") == []
 
 
 def test_entries_outside_every_scope_never_appear(cio, tree):
