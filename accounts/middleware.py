@@ -1,5 +1,6 @@
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.services import password_expired
 
@@ -8,7 +9,8 @@ ALWAYS_ALLOWED = ("/accounts/", "/static/", "/i18n/")
 
 
 class SecurityPolicyMiddleware:
-    """An expired password must be changed before anything else."""
+    """An expired password must be changed before anything else: pages send the user to the change form, the API
+    (signed in by session; tokens are refused in ``accounts.tokens``) answers 403."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,8 +24,12 @@ class SecurityPolicyMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(ALWAYS_ALLOWED)
-            and not request.path.startswith("/api/")
             and password_expired(user)
         ):
+            if request.path.startswith("/api/"):
+                message = _(
+                    "The password of this account has expired. Change it on the web page, then use the API again."
+                )
+                return JsonResponse({"detail": message}, status=403)
             return HttpResponseRedirect(reverse("accounts:password_change"))
         return self.get_response(request)

@@ -106,6 +106,9 @@ def test_expired_password_must_be_changed(client, tree):
     login(client, "gus")
     response = client.get(reverse("core:home"))
     assert response.status_code == 302 and response["Location"] == reverse("accounts:password_change")
+    # The API signed in by the same session refuses too (a token of the account is refused in accounts.tokens).
+    response = client.get("/api/v1/org/units/")
+    assert response.status_code == 403 and "过期" in response.json()["detail"]
 
 
 def test_admin_must_enrol_second_factor(client, tree):

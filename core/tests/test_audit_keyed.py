@@ -536,3 +536,17 @@ def test_an_anchor_file_that_cannot_be_written_is_a_clear_error(chain, settings,
         call_command("audit", "anchor")
     result = audit.verify()
     assert not result.ok and result.reason == "unreadable anchor"
+
+
+def test_the_wsgi_application_refuses_to_start_without_the_key(chain, settings, tmp_path):
+    """gunicorn started straight on govcio.wsgi (production) refuses as ``govcio run`` does."""
+    import importlib
+    import sys
+
+    sys.modules.pop("govcio.wsgi", None)
+    importlib.import_module("govcio.wsgi")  # the key is there: starts
+    settings.GOVCIO_AUDIT_KEY_FILE = tmp_path / "audit.key"
+    sys.modules.pop("govcio.wsgi", None)
+    with pytest.raises(SystemExit, match="audit key is missing"):
+        importlib.import_module("govcio.wsgi")
+    assert not (tmp_path / "audit.key").exists()
