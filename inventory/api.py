@@ -10,6 +10,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from core.api.filters import GovAPIFilterSet, KeyFilter
 from core.api.viewsets import GovModelSerializer, GovModelViewSet
 from core.services import snapshot
 
@@ -108,8 +109,8 @@ class LinkSerializer(InventorySerializer):
 # Filters (unit and system keys as numbers: a key outside scope simply matches nothing) ---------------------------
 
 
-class SystemAPIFilterSet(filters.FilterSet):
-    owner_unit = filters.NumberFilter(field_name="owner_unit_id")
+class SystemAPIFilterSet(GovAPIFilterSet):
+    owner_unit = KeyFilter(field_name="owner_unit_id")
     status = filters.ChoiceFilter(choices=c.SystemStatus.choices)
     hosting = filters.ChoiceFilter(choices=c.Hosting.choices)
     network = filters.ChoiceFilter(choices=c.Network.choices)
@@ -121,10 +122,10 @@ class SystemAPIFilterSet(filters.FilterSet):
         fields = ["owner_unit", "status", "hosting", "network", "data_class", "code"]
 
 
-class ServiceItemAPIFilterSet(filters.FilterSet):
-    unit = filters.NumberFilter(field_name="unit_id")
+class ServiceItemAPIFilterSet(GovAPIFilterSet):
+    unit = KeyFilter(field_name="unit_id")
     channel = filters.ChoiceFilter(choices=c.Channel.choices)
-    system = filters.NumberFilter(field_name="systems", distinct=True)
+    system = KeyFilter(field_name="systems", distinct=True)
     code = filters.CharFilter()
 
     class Meta:
@@ -132,9 +133,9 @@ class ServiceItemAPIFilterSet(filters.FilterSet):
         fields = ["unit", "channel", "system", "code"]
 
 
-class DataResourceAPIFilterSet(filters.FilterSet):
-    provider = filters.NumberFilter(field_name="provider_id")
-    system = filters.NumberFilter(field_name="system_id")
+class DataResourceAPIFilterSet(GovAPIFilterSet):
+    provider = KeyFilter(field_name="provider_id")
+    system = KeyFilter(field_name="system_id")
     kind = filters.ChoiceFilter(choices=c.CatalogKind.choices)
     sharing_type = filters.ChoiceFilter(choices=c.SharingType.choices)
     open_attribute = filters.ChoiceFilter(choices=c.OpenAttribute.choices)
@@ -159,10 +160,10 @@ class DataResourceAPIFilterSet(filters.FilterSet):
         ]
 
 
-class LinkAPIFilterSet(filters.FilterSet):
-    from_system = filters.NumberFilter(field_name="from_system_id")
-    to_system = filters.NumberFilter(field_name="to_system_id")
-    resource = filters.NumberFilter(field_name="resources", distinct=True)
+class LinkAPIFilterSet(GovAPIFilterSet):
+    from_system = KeyFilter(field_name="from_system_id")
+    to_system = KeyFilter(field_name="to_system_id")
+    resource = KeyFilter(field_name="resources", distinct=True)
     direction = filters.ChoiceFilter(choices=c.LinkDirection.choices)
     method = filters.ChoiceFilter(choices=c.LinkMethod.choices)
     frequency = filters.ChoiceFilter(choices=c.LinkFrequency.choices)

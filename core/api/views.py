@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
+from core.api.filters import GovAPIFilterSet, KeyFilter
 from core.api.serializers import AuditRecordSerializer, RoleAssignmentSerializer, UnitSerializer
 from core.api.viewsets import GovModelViewSet, ReadOnlyGovViewSet
 from core.choices import UnitKind
@@ -10,10 +11,10 @@ from core.services.roles import role_assign, role_revoke
 from core.services.units import unit_create
 
 
-class UnitAPIFilterSet(filters.FilterSet):
+class UnitAPIFilterSet(GovAPIFilterSet):
     kind = filters.ChoiceFilter(choices=UnitKind.choices)
     code = filters.CharFilter()
-    parent = filters.NumberFilter(field_name="parent_id")
+    parent = KeyFilter(field_name="parent_id")
 
     class Meta:
         model = Unit

@@ -10,6 +10,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from core.api.filters import GovAPIFilterSet, KeyFilter
 from core.api.viewsets import GovModelSerializer, GovModelViewSet
 from core.services import snapshot
 
@@ -58,8 +59,8 @@ class CryptoAssessmentSerializer(GovModelSerializer):
         return value
 
 
-class AssessmentAPIFilterSet(filters.FilterSet):
-    system = filters.NumberFilter(field_name="system_id")
+class AssessmentAPIFilterSet(GovAPIFilterSet):
+    system = KeyFilter(field_name="system_id")
     kind = filters.ChoiceFilter(choices=c.AssessmentKind.choices)
     conclusion = filters.ChoiceFilter(choices=c.Conclusion.choices)
     since = filters.DateFilter(field_name="assessed_on", lookup_expr="gte")

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.filters import GovAPIFilterSet, KeyFilter
 from core.api.viewsets import GovModelSerializer, GovModelViewSet
 from core.services import snapshot
 from inventory.api import raise_validation
@@ -59,9 +60,9 @@ class FindingSerializer(GovModelSerializer):
         read_only_fields = [*WORKFLOW_FIELDS, *AUDIT_FIELDS]
 
 
-class FindingAPIFilterSet(filters.FilterSet):
-    system = filters.NumberFilter(field_name="system_id")
-    owner = filters.NumberFilter(field_name="owner_id")
+class FindingAPIFilterSet(GovAPIFilterSet):
+    system = KeyFilter(field_name="system_id")
+    owner = KeyFilter(field_name="owner_id")
     status = filters.ChoiceFilter(choices=c.FindingStatus.choices)
     severity = filters.ChoiceFilter(choices=c.Severity.choices)
     source = filters.ChoiceFilter(choices=c.FindingSource.choices)

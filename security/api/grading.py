@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core.api.filters import GovAPIFilterSet, IntegerFilter, KeyFilter
 from core.api.viewsets import GovModelSerializer, GovModelViewSet
 from core.services import snapshot
 
@@ -167,10 +168,10 @@ class StepSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class GradingAPIFilterSet(filters.FilterSet):
-    system = filters.NumberFilter(field_name="system_id")
+class GradingAPIFilterSet(GovAPIFilterSet):
+    system = KeyFilter(field_name="system_id")
     state = filters.ChoiceFilter(choices=GradingState.choices)
-    level = filters.NumberFilter()
+    level = IntegerFilter(min_value=1, max_value=5)
     needs_review = filters.BooleanFilter()
 
     class Meta:
