@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from core.api.filters import GovAPIFilterSet, KeyFilter
-from core.api.viewsets import GovModelSerializer, GovModelViewSet
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, RowSerializer
 from core.services import snapshot
 
 from . import choices as c
@@ -62,7 +62,7 @@ class ServiceItemSerializer(InventorySerializer):
         read_only_fields = AUDIT_FIELDS
 
 
-class DataItemSerializer(serializers.ModelSerializer):
+class DataItemSerializer(RowSerializer):
     class Meta:
         model = DataItem
         fields = ["name", "data_type"]

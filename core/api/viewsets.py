@@ -37,6 +37,22 @@ class GovModelSerializer(serializers.ModelSerializer):
         return fields
 
 
+class RowSerializer(serializers.ModelSerializer):
+    """A nested row (a data resource's item, a crypto assessment's item result). The rows are written as a whole
+    list, so a row needs its required fields in a partial change (PATCH) of the parent too, where DRF would skip
+    them and the service would meet a row without its key."""
+
+    def validate(self, attrs):
+        missing = {
+            name: [field.error_messages["required"]]
+            for name, field in self.fields.items()
+            if field.required and not field.read_only and name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return super().validate(attrs)
+
+
 def _raise_validation(exc: DjangoValidationError):
     raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 

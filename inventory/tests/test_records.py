@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import itertools
 from decimal import Decimal
+from unittest import mock
 
 from django.forms.models import model_to_dict
 from django.test import TestCase
@@ -568,6 +569,12 @@ class DataResourceAPITests(testing.StandardAPITests):
         response = self.api.patch(self.api_url(resource), {"name": "政府采购合同备案信息"}, format="json")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(resource.items.count(), 1, "items left out of a request stay as they are")
+
+    def test_api_item_rows_need_a_name_on_a_partial_change_too(self):
+        self.auth()
+        response = self.api.patch(self.api_url(self.inside), {"items": [{"data_type": "date"}]}, format="json")
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertEqual(response.json()["items"], {"0": {"name": [mock.ANY]}})  # rows' errors by their index
 
 
 # Links -------------------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from core.api.filters import GovAPIFilterSet, KeyFilter
-from core.api.viewsets import GovModelSerializer, GovModelViewSet
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, RowSerializer
 from core.services import snapshot
 
 from .. import choices as c
@@ -33,13 +33,14 @@ class AssessmentSerializer(GovModelSerializer):
         extra_kwargs = {"level": {"required": False}}
 
 
-class CryptoItemSerializer(serializers.ModelSerializer):
+class CryptoItemSerializer(RowSerializer):
     item = serializers.ChoiceField(choices=list(crypto.ITEMS))
 
     class Meta:
         model = CryptoItemResult
         fields = ["item", "requirement", "status", "note"]
         read_only_fields = ["requirement"]
+        extra_kwargs = {"status": {"required": True}}
 
 
 class CryptoAssessmentSerializer(GovModelSerializer):

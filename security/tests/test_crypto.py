@@ -251,6 +251,16 @@ class CryptoAssessmentAPITests(testing.StandardAPITests):
         items = {row["item"]: row["status"] for row in response.json()["items"]}
         self.assertEqual((items["a"], items["e"]), ("compliant", "compliant"))
 
+    def test_api_item_rows_need_their_item_and_status_on_a_partial_change_too(self):
+        self.auth()
+        for method in ("patch", "put"):
+            for row in ({"status": "compliant"}, {"item": "a"}, {}):
+                with self.subTest(method=method, row=row):
+                    data = {"items": [row]} if method == "patch" else {**self.api_create_data(), "items": [row]}
+                    response = getattr(self.api, method)(self.api_url(self.inside), data, format="json")
+                    self.assertEqual(response.status_code, 400, response.content)
+                    self.assertIn("items", response.json())
+
     def test_api_refuses_unknown_item_and_status(self):
         self.auth()
         data = {**self.api_create_data(), "items": [{"item": "z", "status": "compliant"}]}
