@@ -114,5 +114,7 @@ class APIBadInputTests(testing.KitTestCase):
     def test_malformed_page_size_is_400(self):
         for value in ["abc", "0", "-1", "1e3", str(2**70), "1001"]:
             with self.subTest(value=value):
-                self.assert_bad_request(self.client_for("unit").get(reverse("api:unit-list"), {"limit": value}), "limit")
+                self.assert_bad_request(
+                    self.client_for("unit").get(reverse("api:unit-list"), {"limit": value}), "limit"
+                )
         self.assertEqual(self.client_for("unit").get(reverse("api:unit-list"), {"limit": "1000"}).status_code, 200)

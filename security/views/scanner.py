@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views import View
 
 from core.io import ImportFileError
+from core.params import int_param
 from core.views.generic import GateMixin, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView, apply_errors
 from core.views.imports import PREVIEW_ROWS, staging_dir
 
@@ -44,8 +45,8 @@ class ScanView(GateMixin, View):
     def get(self, request):
         self.require("import")
         initial = {"mapping": self.last_mapping()}
-        if request.GET.get("system", "").isdigit():
-            initial["system"] = int(request.GET["system"])
+        if (system := int_param(request, "system")) is not None:
+            initial["system"] = system
         return self.page({"upload_form": ScanUploadForm(user=request.user, initial=initial)})
 
     def last_mapping(self):
