@@ -8,10 +8,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 
 from core.api.filters import GovAPIFilterSet, KeyFilter
-from core.api.viewsets import GovModelSerializer, GovModelViewSet, RowSerializer
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, RowSerializer, raise_validation
 from core.services import snapshot
 
 from . import choices as c
@@ -39,7 +38,7 @@ AUDIT_FIELDS = ["version", "created_at", "updated_at"]
 
 class SystemSerializer(InventorySerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:system-detail")
-    domestic_share = serializers.FloatField(read_only=True)
+    domestic_share = serializers.FloatField(read_only=True, allow_null=True)  # None: no components recorded
 
     class Meta:
         model = System
@@ -174,10 +173,6 @@ class LinkAPIFilterSet(GovAPIFilterSet):
 
 
 # Viewsets -----------------------------------------------------------------------------------------------------------
-
-
-def raise_validation(exc: DjangoValidationError):
-    raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 
 
 class RelatedViewSet(GovModelViewSet):

@@ -118,3 +118,28 @@ class APIBadInputTests(testing.KitTestCase):
                     self.client_for("unit").get(reverse("api:unit-list"), {"limit": value}), "limit"
                 )
         self.assertEqual(self.client_for("unit").get(reverse("api:unit-list"), {"limit": "1000"}).status_code, 200)
+
+    def test_not_found_in_the_users_language(self):
+        api = self.client_for("grading")
+        response = api.get(reverse("api:grading-detail", args=[2**40]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response.json(), {"detail": "未找到。"})
+
+    def test_a_refusal_is_always_an_object_of_messages(self):
+        """A unit made outside the user's scope, a user likewise: the service's refusal as ``non_field_errors``
+        (it was a bare list, which the schema's error shape does not allow)."""
+        api = self.client_for("unit")
+        response = api.post(
+            reverse("api:unit-list"), {"kind": "county", "name": "丙县", "code": "990003"}, format="json"
+        )
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertTrue(response.json()["non_field_errors"])
+
+    def test_an_unknown_api_address_is_a_json_404(self):
+        api = self.client_for("unit")
+        for url in ["/api/v1/org/units/1.5/", "/api/v1/no-such-thing/"]:
+            with self.subTest(url=url):
+                response = api.get(url)
+                self.assertEqual(response.status_code, 404)
+                self.assertEqual(response["Content-Type"], "application/json")
+                self.assertTrue(response.json()["detail"])

@@ -8,10 +8,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 
 from core.api.filters import GovAPIFilterSet, KeyFilter
-from core.api.viewsets import GovModelSerializer, GovModelViewSet, RowSerializer
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, RowSerializer, raise_validation
 from core.services import snapshot
 
 from .. import choices as c
@@ -78,10 +77,6 @@ class CryptoAssessmentAPIFilterSet(AssessmentAPIFilterSet):
     class Meta:
         model = CryptoAssessment
         fields = ["system", "kind", "conclusion", "level", "since", "until"]
-
-
-def raise_validation(exc: DjangoValidationError):
-    raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 
 
 class ServiceViewSet(GovModelViewSet):

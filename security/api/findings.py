@@ -10,9 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.filters import GovAPIFilterSet, KeyFilter
-from core.api.viewsets import GovModelSerializer, GovModelViewSet
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, raise_validation
 from core.services import snapshot
-from inventory.api import raise_validation
 
 from .. import choices as c
 from ..models import Finding
@@ -123,7 +122,7 @@ class FindingViewSet(GovModelViewSet):
             raise_validation(exc)
         return Response(FindingSerializer(finding, context=self.get_serializer_context()).data)
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], requires_if_match=True)
     def rectify(self, request, pk=None):
         return self.step(
             request,
@@ -136,7 +135,7 @@ class FindingViewSet(GovModelViewSet):
             ),
         )
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], requires_if_match=True)
     def verify(self, request, pk=None):
         return self.step(
             request,
@@ -145,7 +144,7 @@ class FindingViewSet(GovModelViewSet):
             ),
         )
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], requires_if_match=True)
     def reject(self, request, pk=None):
         return self.step(
             request,

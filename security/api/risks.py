@@ -7,9 +7,9 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from core.api.filters import GovAPIFilterSet, IntegerFilter, KeyFilter
-from core.api.viewsets import GovModelViewSet
+from core.api.viewsets import GovModelViewSet, raise_validation
 from core.services import snapshot
-from inventory.api import InventorySerializer, raise_validation, visible
+from inventory.api import InventorySerializer, visible
 from inventory.models import DataResource, System
 
 from .. import choices as c

@@ -246,6 +246,7 @@ class CryptoAssessmentAPITests(testing.StandardAPITests):
             self.api_url(CryptoAssessment.objects.get(pk=body["id"])),
             {"items": [{"item": "e", "status": "compliant"}]},
             format="json",
+            HTTP_IF_MATCH=response["ETag"],  # as created
         )
         self.assertEqual(response.status_code, 200, response.content)
         items = {row["item"]: row["status"] for row in response.json()["items"]}
@@ -257,7 +258,8 @@ class CryptoAssessmentAPITests(testing.StandardAPITests):
             for row in ({"status": "compliant"}, {"item": "a"}, {}):
                 with self.subTest(method=method, row=row):
                     data = {"items": [row]} if method == "patch" else {**self.api_create_data(), "items": [row]}
-                    response = getattr(self.api, method)(self.api_url(self.inside), data, format="json")
+                    url = self.api_url(self.inside)
+                    response = getattr(self.api, method)(url, data, format="json", HTTP_IF_MATCH="*")
                     self.assertEqual(response.status_code, 400, response.content)
                     self.assertIn("items", response.json())
 
