@@ -44,6 +44,13 @@ class KeysetPagination(CursorPagination):
             raise ValidationError({name: [int_message(name, 1, self.max_page_size)]})
         return size
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
     def decode_cursor(self, request):
         encoded = request.query_params.get(self.cursor_query_param, "")
         if encoded == "":

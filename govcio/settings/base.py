@@ -147,12 +147,20 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["core.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.GovAutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "govcio API",
-    "DESCRIPTION": "Workbench of a grassroots government CIO office (govcio).",
+    "DESCRIPTION": (
+        "Workbench of a grassroots government CIO office (govcio). Sign in with `Authorization: Token <key>` "
+        "(`govcio token USERNAME`). Every read and write obeys the user's roles and scope: a record outside it "
+        "answers 404. Lists are cursor-paginated (`limit` 1–1000, and the `next`/`previous` links as they are). "
+        "A change to an existing record (PUT, PATCH, DELETE, a workflow step) needs `If-Match` with the ETag of "
+        "the record as read, which is its version: 428 without it, 400 when malformed, 412 when the record has "
+        "changed since. Errors are JSON: `detail`, or messages by field or query parameter (400). "
+        "See docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
