@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export GOVCIO_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: run test install install-dev lint check-migrations check-deploy messages check-messages browser-deps bench clean
+.PHONY: run test install install-dev lint check-migrations check-deploy messages check-messages browser-deps bench fuzz clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -59,6 +59,10 @@ messages: install-dev
 
 check-messages: install-dev
 	$(PY) scripts/i18n.py check
+
+# The API against a live server with the county demo: no 500s, every response as the schema says (about a minute).
+fuzz: install-dev
+	$(PY) scripts/api_fuzz.py
 
 bench: install-dev
 	$(PY) -m bench.run --scale $(or $(SCALE),county) --db $(or $(DB),sqlite)

@@ -1,9 +1,8 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
 from accounts.services import user_create
-from core.api.viewsets import GovModelSerializer, GovModelViewSet
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, raise_validation
 
 
 class UserSerializer(GovModelSerializer):
@@ -30,10 +29,10 @@ class UserViewSet(GovModelViewSet):
         try:
             user_update(actor=self.request.user, user=user, before=before, expected_version=self.expected_version(user))
         except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+            raise_validation(exc)
 
     def perform_create(self, serializer):
         try:
             serializer.instance = user_create(actor=self.request.user, password=None, **serializer.validated_data)
         except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+            raise_validation(exc)

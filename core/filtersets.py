@@ -1,14 +1,56 @@
 import django_filters
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
 from core.choices import AuditAction, AuditCategory, UnitKind
 from core.models import AuditRecord, RoleAssignment, Unit
+from core.params import MAX_INT, MIN_INT
 from core.tree import subtree_q
 from core.widgets import use_autocomplete
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number from ``min_value`` to ``max_value``, or the filter form's error (a 400 on pages and API).
+    django-filter's NumberFilter reads a decimal, so ``1e30`` reached SQLite as 10**30 ("Python int too large to
+    convert to SQLite INTEGER"); a foreign key's lookup has no overflow guard of Django's own."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, min_value: int = MIN_INT, max_value: int = MAX_INT, **kwargs):
+        super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
+        # drf-spectacular reads a filter's schema from this annotation (what @extend_schema_field sets).
+        self._spectacular_annotation = {"field": {"type": "integer", "minimum": min_value, "maximum": max_value}}
+
+    def get_max_validator(self):
+        return None  # the field's own bounds
+
+
+class KeyFilter(IntegerFilter):
+    """A record's key (``field_name="owner_unit_id"``): a whole number from 1. A key outside the user's scope
+    simply matches nothing, as the list is already restricted."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        super().__init__(*args, **kwargs)
+
+
+def integer_defaults(defaults: dict) -> dict:
+    """django-filter's filters per model field, with ``IntegerFilter`` for every integer field."""
+    return {
+        **defaults,
+        **{
+            field: {"filter_class": IntegerFilter}
+            for field, default in defaults.items()
+            if issubclass(field, models.IntegerField)
+            and issubclass(default["filter_class"], django_filters.NumberFilter)
+        },
+    }
+
+
 class GovFilterSet(django_filters.FilterSet):
+    FILTER_DEFAULTS = integer_defaults(FILTER_FOR_DBFIELD_DEFAULTS)
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     search_fields: tuple[str, ...] = ()
 

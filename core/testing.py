@@ -434,21 +434,66 @@ class StandardAPITests(KitTestCase):
         self.auth(self.viewer)
         self.assertEqual(self.api.post(self.api_url(), self.api_create_data(), format="json").status_code, 403)
 
+    def etag(self, obj) -> str:
+        """The ETag of ``obj`` as the API gives it (the record's version), for ``If-Match``."""
+        response = self.api.get(self.api_url(obj))
+        self.assertEqual(response.status_code, 200, response.content)
+        return response["ETag"]
+
     def test_api_update_with_etag(self):
         self.auth()
-        response = self.api.get(self.api_url(self.inside))
-        etag = response["ETag"]
+        etag = self.etag(self.inside)
         response = self.api.patch(self.api_url(self.inside), self.api_changes, format="json", HTTP_IF_MATCH=etag)
         self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response["ETag"], f'"{response.json()["version"]}"')
+        self.assertNotEqual(response["ETag"], etag)
         response = self.api.patch(self.api_url(self.inside), self.api_changes, format="json", HTTP_IF_MATCH=etag)
         self.assertEqual(response.status_code, 412)
 
+    def test_api_change_without_if_match_is_428(self):
+        self.auth()
+        version = self.model.objects.get(pk=self.inside.pk).version
+        response = self.api.patch(self.api_url(self.inside), self.api_changes, format="json")
+        self.assertEqual(response.status_code, 428, response.content)
+        self.assertIn("If-Match", response.json()["detail"])
+        self.assertEqual(self.api.delete(self.api_url(self.inside)).status_code, 428)
+        self.assertEqual(self.model.objects.get(pk=self.inside.pk).version, version)
+
+    def test_api_malformed_if_match_is_400(self):
+        self.auth()
+        version = self.model.objects.get(pk=self.inside.pk).version
+        for value in [str(version), "", "abc", f'"{version}", x', f"W/{version}", f'"{version}" "1"', '"a b"']:
+            with self.subTest(value=value):
+                response = self.api.patch(
+                    self.api_url(self.inside), self.api_changes, format="json", HTTP_IF_MATCH=value
+                )
+                self.assertEqual(response.status_code, 400, response.content)
+                self.assertIn("If-Match", response.json()["detail"])
+                self.assertEqual(self.api.delete(self.api_url(self.inside), HTTP_IF_MATCH=value).status_code, 400)
+        self.assertEqual(self.model.objects.get(pk=self.inside.pk).version, version)
+
+    def test_api_if_match_takes_a_list_a_weak_tag_and_star(self):
+        self.auth()
+        url = self.api_url(self.inside)
+        changes = self.api_changes
+        response = self.api.patch(url, changes, format="json", HTTP_IF_MATCH=f'"999", {self.etag(self.inside)}')
+        self.assertEqual(response.status_code, 200, response.content)
+        response = self.api.patch(url, changes, format="json", HTTP_IF_MATCH="W/" + self.etag(self.inside))
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(self.api.patch(url, changes, format="json", HTTP_IF_MATCH="*").status_code, 200)
+
     def test_api_update_out_of_scope_is_404(self):
         self.auth()
-        self.assertEqual(self.api.patch(self.api_url(self.outside), self.api_changes, format="json").status_code, 404)
+        response = self.api.patch(self.api_url(self.outside), self.api_changes, format="json", HTTP_IF_MATCH='"1"')
+        self.assertEqual(response.status_code, 404)
 
     def test_api_delete(self):
         self.auth()
         obj = self.make_object(self.tree.dept_a)
-        self.assertEqual(self.api.delete(self.api_url(obj)).status_code, 204)
-        self.assertEqual(self.api.delete(self.api_url(self.outside)).status_code, 404)
+        etag = self.etag(obj)
+        self.model.objects.filter(pk=obj.pk).update(version=obj.version + 1)  # someone changed it since
+        self.assertEqual(self.api.delete(self.api_url(obj), HTTP_IF_MATCH=etag).status_code, 412)
+        self.assertTrue(self.model.objects.filter(pk=obj.pk).exists())
+        self.assertEqual(self.api.delete(self.api_url(obj), HTTP_IF_MATCH=self.etag(obj)).status_code, 204)
+        self.assertFalse(self.model.objects.filter(pk=obj.pk).exists())
+        self.assertEqual(self.api.delete(self.api_url(self.outside), HTTP_IF_MATCH="*").status_code, 404)

@@ -4,6 +4,8 @@ only the selected options and finds others through the gated autocomplete endpoi
 from django import forms
 from django.urls import reverse
 
+from core.params import parse_key
+
 
 class AutocompleteMixin:
     template_name = "widgets/autocomplete.html"
@@ -19,7 +21,9 @@ class AutocompleteMixin:
         return context
 
     def optgroups(self, name, value, attrs=None):
-        selected = [str(v) for v in value if v not in (None, "")]
+        # Only what can be a key reaches the database: the value may be a bad query parameter shown back with its
+        # error ("abc", "²", a number past 64 bits).
+        selected = [str(v) for v in value if parse_key(str(v)) is not None]
         queryset = getattr(self.choices, "queryset", None)
         groups = []
         index = 0

@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
+handler400 = "core.views.errors.bad_request"
 handler404 = "core.views.errors.page_not_found"
 handler500 = "core.views.errors.server_error"
 handler403 = "core.views.errors.permission_denied"

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 
-from core.api.viewsets import GovModelSerializer, GovModelViewSet
+from core.api.filters import GovAPIFilterSet, KeyFilter
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, RowSerializer, raise_validation
 from core.services import snapshot
 
 from . import choices as c
@@ -38,7 +38,7 @@ AUDIT_FIELDS = ["version", "created_at", "updated_at"]
 
 class SystemSerializer(InventorySerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:system-detail")
-    domestic_share = serializers.FloatField(read_only=True)
+    domestic_share = serializers.FloatField(read_only=True, allow_null=True)  # None: no components recorded
 
     class Meta:
         model = System
@@ -61,7 +61,7 @@ class ServiceItemSerializer(InventorySerializer):
         read_only_fields = AUDIT_FIELDS
 
 
-class DataItemSerializer(serializers.ModelSerializer):
+class DataItemSerializer(RowSerializer):
     class Meta:
         model = DataItem
         fields = ["name", "data_type"]
@@ -108,8 +108,8 @@ class LinkSerializer(InventorySerializer):
 # Filters (unit and system keys as numbers: a key outside scope simply matches nothing) ---------------------------
 
 
-class SystemAPIFilterSet(filters.FilterSet):
-    owner_unit = filters.NumberFilter(field_name="owner_unit_id")
+class SystemAPIFilterSet(GovAPIFilterSet):
+    owner_unit = KeyFilter(field_name="owner_unit_id")
     status = filters.ChoiceFilter(choices=c.SystemStatus.choices)
     hosting = filters.ChoiceFilter(choices=c.Hosting.choices)
     network = filters.ChoiceFilter(choices=c.Network.choices)
@@ -121,10 +121,10 @@ class SystemAPIFilterSet(filters.FilterSet):
         fields = ["owner_unit", "status", "hosting", "network", "data_class", "code"]
 
 
-class ServiceItemAPIFilterSet(filters.FilterSet):
-    unit = filters.NumberFilter(field_name="unit_id")
+class ServiceItemAPIFilterSet(GovAPIFilterSet):
+    unit = KeyFilter(field_name="unit_id")
     channel = filters.ChoiceFilter(choices=c.Channel.choices)
-    system = filters.NumberFilter(field_name="systems", distinct=True)
+    system = KeyFilter(field_name="systems", distinct=True)
     code = filters.CharFilter()
 
     class Meta:
@@ -132,9 +132,9 @@ class ServiceItemAPIFilterSet(filters.FilterSet):
         fields = ["unit", "channel", "system", "code"]
 
 
-class DataResourceAPIFilterSet(filters.FilterSet):
-    provider = filters.NumberFilter(field_name="provider_id")
-    system = filters.NumberFilter(field_name="system_id")
+class DataResourceAPIFilterSet(GovAPIFilterSet):
+    provider = KeyFilter(field_name="provider_id")
+    system = KeyFilter(field_name="system_id")
     kind = filters.ChoiceFilter(choices=c.CatalogKind.choices)
     sharing_type = filters.ChoiceFilter(choices=c.SharingType.choices)
     open_attribute = filters.ChoiceFilter(choices=c.OpenAttribute.choices)
@@ -159,10 +159,10 @@ class DataResourceAPIFilterSet(filters.FilterSet):
         ]
 
 
-class LinkAPIFilterSet(filters.FilterSet):
-    from_system = filters.NumberFilter(field_name="from_system_id")
-    to_system = filters.NumberFilter(field_name="to_system_id")
-    resource = filters.NumberFilter(field_name="resources", distinct=True)
+class LinkAPIFilterSet(GovAPIFilterSet):
+    from_system = KeyFilter(field_name="from_system_id")
+    to_system = KeyFilter(field_name="to_system_id")
+    resource = KeyFilter(field_name="resources", distinct=True)
     direction = filters.ChoiceFilter(choices=c.LinkDirection.choices)
     method = filters.ChoiceFilter(choices=c.LinkMethod.choices)
     frequency = filters.ChoiceFilter(choices=c.LinkFrequency.choices)
@@ -173,10 +173,6 @@ class LinkAPIFilterSet(filters.FilterSet):
 
 
 # Viewsets -----------------------------------------------------------------------------------------------------------
-
-
-def raise_validation(exc: DjangoValidationError):
-    raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 
 
 class RelatedViewSet(GovModelViewSet):

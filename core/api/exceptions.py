@@ -1,7 +1,9 @@
 import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -11,6 +13,9 @@ logger = logging.getLogger(__name__)
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        # DRF would pass on Django's text ("No Grading matches the given query."), untranslated, naming the model.
+        exc = NotFound()
     if isinstance(exc, ConflictError):
         return Response({"detail": str(exc)}, status=status.HTTP_412_PRECONDITION_FAILED)
     if isinstance(exc, DjangoValidationError):

@@ -1,19 +1,21 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
+from core.api.filters import GovAPIFilterSet, KeyFilter
 from core.api.serializers import AuditRecordSerializer, RoleAssignmentSerializer, UnitSerializer
-from core.api.viewsets import GovModelViewSet, ReadOnlyGovViewSet
+from core.api.viewsets import GovModelViewSet, ReadOnlyGovViewSet, raise_validation
 from core.choices import UnitKind
 from core.models import AuditRecord, RoleAssignment, Unit
 from core.services.roles import role_assign, role_revoke
 from core.services.units import unit_create
 
 
-class UnitAPIFilterSet(filters.FilterSet):
+class UnitAPIFilterSet(GovAPIFilterSet):
     kind = filters.ChoiceFilter(choices=UnitKind.choices)
     code = filters.CharFilter()
-    parent = filters.NumberFilter(field_name="parent_id")
+    parent = KeyFilter(field_name="parent_id")
 
     class Meta:
         model = Unit
@@ -31,11 +33,11 @@ class UnitViewSet(GovModelViewSet):
         try:
             serializer.instance = unit_create(actor=self.request.user, **data)
         except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+            raise_validation(exc)
 
     def perform_update(self, serializer):
         if "parent" in serializer.validated_data and serializer.validated_data["parent"] != serializer.instance.parent:
-            raise ValidationError({"parent": ["Use the move action of the pages to move a unit."]})
+            raise ValidationError({"parent": [_("Use the move action of the pages to move a unit.")]})
         super().perform_update(serializer)
 
 
@@ -48,13 +50,13 @@ class RoleAssignmentViewSet(GovModelViewSet):
         try:
             serializer.instance = role_assign(actor=self.request.user, **serializer.validated_data)
         except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+            raise_validation(exc)
 
     def perform_destroy(self, instance):
         try:
             role_revoke(actor=self.request.user, assignment=instance)
         except DjangoValidationError as exc:
-            raise ValidationError(exc.messages) from exc
+            raise_validation(exc)
 
 
 class AuditRecordViewSet(ReadOnlyGovViewSet):

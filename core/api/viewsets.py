@@ -1,15 +1,19 @@
 """API base classes: the same gate, services and audit as the pages.
 
-Reads go through ``restrict(user, action)`` so objects outside scope answer 404. Writes call the generic services;
-updates honour ``If-Match`` (the ETag is the version) and answer 412 when it is stale.
+Reads go through ``restrict(user, action)`` so objects outside scope answer 404. Writes call the generic services.
+A change to an existing record needs ``If-Match`` with its ETag, which is its version (``core.api.preconditions``):
+428 without it, 400 when malformed, 412 when stale. Responses carrying a record carry its ETag.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
-from core.services import ConflictError, object_create, object_delete, object_update, snapshot
+from core.api.preconditions import PreconditionRequired, parse_if_match
+from core.services import conflict, object_create, object_delete, object_update, snapshot, version_hold
 
 ACTION_MAP = {
     "list": "view",
@@ -37,12 +41,36 @@ class GovModelSerializer(serializers.ModelSerializer):
         return fields
 
 
-def _raise_validation(exc: DjangoValidationError):
-    raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+class RowSerializer(serializers.ModelSerializer):
+    """A nested row (a data resource's item, a crypto assessment's item result). The rows are written as a whole
+    list, so a row needs its required fields in a partial change (PATCH) of the parent too, where DRF would skip
+    them and the service would meet a row without its key."""
+
+    def validate(self, attrs):
+        missing = {
+            name: [field.error_messages["required"]]
+            for name, field in self.fields.items()
+            if field.required and not field.read_only and name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return super().validate(attrs)
+
+
+def raise_validation(exc: DjangoValidationError):
+    """A service's refusal as the API's 400: messages by field, or ``non_field_errors`` — always an object."""
+    raise ValidationError(
+        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    ) from exc
+
+
+# Actions that change an existing record; a workflow step says so with ``@action(..., requires_if_match=True)``.
+CHANGES = {"update", "partial_update", "destroy"}
 
 
 class GovModelViewSet(viewsets.ModelViewSet):
     cursor_ordering = "pk"
+    requires_if_match = False
 
     @property
     def gate_action(self):
@@ -51,23 +79,48 @@ class GovModelViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return self.queryset.restrict(self.request.user, self.gate_action)
 
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = f'"{response.data.get("version", "")}"'
-        return response
+    def needs_if_match(self) -> bool:
+        """Whether this request changes an existing versioned record (and so must name its version)."""
+        model = getattr(self.queryset, "model", None)
+        versioned = model is not None and any(f.name == "version" for f in model._meta.concrete_fields)
+        return versioned and (self.requires_if_match or self.action in CHANGES)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Checked before the record is looked up: the answer says nothing about whether it exists.
+        self.if_match = parse_if_match(request.headers.get("If-Match")) if self.needs_if_match() else None
+        if self.needs_if_match() and self.if_match is None:
+            raise PreconditionRequired()
 
     def expected_version(self, instance) -> int:
-        header = self.request.headers.get("If-Match", "").strip().strip('"').removeprefix("W/").strip('"')
-        if header.isdigit():
-            return int(header)
+        """The version this change was made from: the record's as read, if ``If-Match`` names it (412 otherwise).
+        The service's ``UPDATE … WHERE version = …`` then catches a change committed since the read."""
+        if getattr(self, "if_match", None) is None:
+            raise PreconditionRequired()  # an action that changes the record without declaring requires_if_match
+        if not self.if_match.matches(instance.version):
+            raise conflict()
         return instance.version
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        data = getattr(response, "data", None)
+        if response.status_code < 300 and isinstance(data, dict) and isinstance(data.get("version"), int):
+            response["ETag"] = f'"{data["version"]}"'
+        return response
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        with transaction.atomic():
+            version_hold(obj=instance, version=self.expected_version(instance))
+            self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_create(self, serializer):
         obj = serializer.Meta.model(**serializer.validated_data)
         try:
             serializer.instance = self.create_object(obj)
         except DjangoValidationError as exc:
-            _raise_validation(exc)
+            raise_validation(exc)
 
     def create_object(self, obj):
         return object_create(obj=obj, actor=self.request.user)
@@ -82,16 +135,13 @@ class GovModelViewSet(viewsets.ModelViewSet):
                 obj=instance, actor=self.request.user, before=before, expected_version=self.expected_version(instance)
             )
         except DjangoValidationError as exc:
-            _raise_validation(exc)
-        except ConflictError:
-            raise
-        self.headers_etag = instance.version
+            raise_validation(exc)
 
     def perform_destroy(self, instance):
         try:
             object_delete(obj=instance, actor=self.request.user)
         except DjangoValidationError as exc:
-            _raise_validation(exc)
+            raise_validation(exc)
         except Http404:
             raise
 

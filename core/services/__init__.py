@@ -28,6 +28,12 @@ class ConflictError(Exception):
     """The object changed since the user loaded it (optimistic locking)."""
 
 
+def conflict() -> ConflictError:
+    return ConflictError(
+        _("Someone else changed this record after you opened it. Reload it to see their changes, then edit again.")
+    )
+
+
 _TEXT_TYPES = (models.DateField, models.DecimalField)  # DateTimeField is a DateField
 
 
@@ -125,9 +131,7 @@ def object_update(*, obj, actor, before: dict, expected_version: int | None = No
         fields["updated_at"] = timezone.now()
     updated = model._base_manager.filter(pk=obj.pk, version=version).update(**fields)
     if not updated:
-        raise ConflictError(
-            _("Someone else changed this record after you opened it. Reload it to see their changes, then edit again.")
-        )
+        raise conflict()
     obj.version = version + 1
     ensure_in_scope(obj=obj, user=actor, action="change")
     if changes:
@@ -161,15 +165,21 @@ def transition(obj, *, actor, event: str, expected_version=None, note: dict | No
         .update(**fields, version=version + 1, updated_by_id=getattr(actor, "pk", None), updated_at=timezone.now())
     )
     if not updated:
-        raise ConflictError(
-            _("Someone else changed this record after you opened it. Reload it to see their changes, then edit again.")
-        )
+        raise conflict()
     obj.version = version + 1
     changes = diff(before, snapshot(obj))
     search.index_dependants(obj, changes)
     changes.update(note or {})
     audit.record_object(action=AuditAction.EVENT, obj=obj, actor=actor, changes=changes, event=event)
     return obj
+
+
+def version_hold(*, obj, version: int) -> None:
+    """Hold ``obj`` at ``version`` until the transaction ends, or ``ConflictError``: a delete's optimistic lock. The
+    UPDATE changes nothing but takes the row's lock (PostgreSQL) or the database's write lock (SQLite), so a change
+    committed since the record was read is seen here instead of being deleted unseen."""
+    if not type(obj)._base_manager.filter(pk=obj.pk, version=version).update(version=version):
+        raise conflict()
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import workdays
-from core.filtersets import GovFilterSet
+from core.filtersets import GovFilterSet, IntegerFilter
 from core.forms import GovModelForm
 from core.io import Column, Schema, parsers
 from core.models import CalendarDay, CalendarYear, DayKind
@@ -30,7 +30,7 @@ class CalendarDayForm(GovModelForm):
 
 
 class CalendarDayFilterSet(GovFilterSet):
-    year = django_filters.NumberFilter(label=gettext_lazy("Year"), field_name="date__year")
+    year = IntegerFilter(label=gettext_lazy("Year"), field_name="date__year", min_value=1, max_value=9999)
     kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=DayKind.choices)
     search_fields = ("name",)
 

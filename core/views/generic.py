@@ -129,8 +129,10 @@ class ObjectListView(GateMixin, View):
     def get(self, request, *args, **kwargs):
         self.require("view")
         qs, form, sort = self.filtered()
+        # A filter it cannot read (a unit "abc") is the request's mistake: the page with the form's message, as 400.
+        status = 400 if form is not None and form.errors else 200
         fmt = request.GET.get("export")
-        if fmt in {"csv", "xlsx"}:
+        if fmt in {"csv", "xlsx"} and status == 200:
             return self.export(qs, fmt)
         page = CountedPaginator(qs, self.paginate_by).get_page(request.GET.get("page"))
         table = self.table(page.object_list, sort=sort, user=request.user)
@@ -153,7 +155,7 @@ class ObjectListView(GateMixin, View):
             "bulk_edit_url": self.optional_url("bulk_edit"),
         }
         context.update(self.extra_context())
-        return render(request, self.template_name, context)
+        return render(request, self.template_name, context, status=status)
 
     def extra_context(self) -> dict:
         return {}

@@ -11,6 +11,7 @@ from django.views import View
 from accounts.models import User
 from core.filtersets import RoleAssignmentFilterSet
 from core.models import Role, RoleAssignment, Unit
+from core.params import int_param
 from core.services.roles import role_assign, role_revoke
 from core.tables import RoleAssignmentTable
 from core.views.generic import GateMixin, ObjectListView, apply_errors
@@ -73,7 +74,7 @@ class RoleAssignmentEditView(GateMixin, View):
 
     def get(self, request):
         self.require("add")
-        initial = {k: request.GET[k] for k in ("user", "unit") if request.GET.get(k)}
+        initial = {k: int_param(request, k) for k in ("user", "unit") if request.GET.get(k)}
         return self.render(RoleAssignmentForm(user=request.user, initial=initial))
 
     def render(self, form, status=200):

@@ -12,6 +12,7 @@ from core.filtersets import UnitFilterSet
 from core.forms import UnitForm, UnitMoveForm
 from core.io import CellError
 from core.models import RoleAssignment, Unit
+from core.params import int_param
 from core.schemas import unit_schema
 from core.services.units import unit_create, unit_move, unit_update
 from core.tables import UnitTable
@@ -81,8 +82,8 @@ class UnitEditView(ObjectEditView):
 
     def new_object(self):
         unit = Unit()
-        parent_id = self.request.GET.get("parent")
-        if parent_id and parent_id.isdigit():
+        parent_id = int_param(self.request, "parent")
+        if parent_id is not None:
             unit.parent = Unit.objects.restrict(self.request.user, "view").filter(pk=parent_id).first()
         return unit
 

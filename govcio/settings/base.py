@@ -208,7 +208,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.GatePermission"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.FilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
         "core.api.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
@@ -216,7 +216,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.GovAutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
 }
 # API tokens (django-rest-knox, hashed at rest; accounts/tokens.py decides who gets one and for how long).
@@ -230,7 +230,15 @@ GOVCIO_API_TOKEN_DAYS = env_int("GOVCIO_API_TOKEN_DAYS", 90)
 GOVCIO_ADMIN_TOKEN_DAYS = max(1, env_int("GOVCIO_ADMIN_TOKEN_DAYS", 7))
 SPECTACULAR_SETTINGS = {
     "TITLE": "govcio API",
-    "DESCRIPTION": "Workbench of a grassroots government CIO office (govcio).",
+    "DESCRIPTION": (
+        "Workbench of a grassroots government CIO office (govcio). Sign in with `Authorization: Token <key>` "
+        "(`govcio token USERNAME`). Every read and write obeys the user's roles and scope: a record outside it "
+        "answers 404. Lists are cursor-paginated (`limit` 1–1000, and the `next`/`previous` links as they are). "
+        "A change to an existing record (PUT, PATCH, DELETE, a workflow step) needs `If-Match` with the ETag of "
+        "the record as read, which is its version: 428 without it, 400 when malformed, 412 when the record has "
+        "changed since. Errors are JSON: `detail`, or messages by field or query parameter (400). "
+        "See docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its documentation are for signed-in users (session or API token): anonymous callers get 401.

@@ -285,12 +285,15 @@ class PageTests(ImpactTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertTrue(b"".join(response.streaming_content).startswith(b"PK"))
 
-    def test_bad_parameters_fall_back(self):
+    def test_bad_parameters_are_400_and_absent_ones_default(self):
         self.client.force_login(self.cio)
-        response = self.client.get(self.url(depth="abc", direction="sideways"))
+        self.assertEqual(self.client.get(self.url(depth="abc")).status_code, 400)
+        self.assertEqual(self.client.get(self.url(direction="sideways")).status_code, 400)
+        response = self.client.get(self.url(depth="", direction=""))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.context["depth"], impact.DEFAULT_DEPTH)
         self.assertEqual(response.context["direction"], impact.DOWN)
+        self.assertEqual(self.client.get(self.url(depth="99")).context["depth"], impact.MAX_DEPTH)
 
 
 class ItemCountTests(ImpactTestCase):

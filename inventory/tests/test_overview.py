@@ -313,7 +313,7 @@ class OverviewPageTests(TestCase):
         response = self.get(self.cio, unit=self.tree.sub_a.pk)
         self.assertEqual(response.context["data"].systems, 1)
         self.assertEqual(self.get(self.cio, unit=self.tree.county_b.pk).status_code, 404)
-        self.assertEqual(self.get(self.cio, unit="x").status_code, 404)
+        self.assertEqual(self.get(self.cio, unit="x").status_code, 400)
 
     def test_department_table_sorts(self):
         response = self.get(self.cio, sort="-systems")

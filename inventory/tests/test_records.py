@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import itertools
 from decimal import Decimal
+from unittest import mock
 
 from django.forms.models import model_to_dict
 from django.test import TestCase
@@ -392,7 +393,7 @@ class ServiceItemAPITests(testing.StandardAPITests):
         self.assertEqual(response.status_code, 400)
         self.assertIn("systems", response.json())
         system = new_system(self.tree.dept_a)
-        response = self.api.patch(self.api_url(self.inside), {"systems": [system.pk]}, format="json")
+        response = self.api.patch(self.api_url(self.inside), {"systems": [system.pk]}, format="json", HTTP_IF_MATCH="*")
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["systems"], [system.pk])
 
@@ -562,13 +563,23 @@ class DataResourceAPITests(testing.StandardAPITests):
         self.assertEqual([i["name"] for i in body["items"]], ["合同编号", "签订日期"])
         resource = DataResource.objects.get(pk=body["id"])
         items = [{"name": "合同金额", "data_type": "decimal"}]
-        response = self.api.patch(self.api_url(resource), {"items": items}, format="json")
+        response = self.api.patch(self.api_url(resource), {"items": items}, format="json", HTTP_IF_MATCH="*")
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(list(resource.items.values_list("name", "data_type")), [("合同金额", "decimal")])
         self.assertEqual(AuditRecord.objects.filter(object_id=str(resource.pk), event="items_set").count(), 2)
-        response = self.api.patch(self.api_url(resource), {"name": "政府采购合同备案信息"}, format="json")
+        response = self.api.patch(
+            self.api_url(resource), {"name": "政府采购合同备案信息"}, format="json", HTTP_IF_MATCH="*"
+        )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(resource.items.count(), 1, "items left out of a request stay as they are")
+
+    def test_api_item_rows_need_a_name_on_a_partial_change_too(self):
+        self.auth()
+        response = self.api.patch(
+            self.api_url(self.inside), {"items": [{"data_type": "date"}]}, format="json", HTTP_IF_MATCH="*"
+        )
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertEqual(response.json()["items"], {"0": {"name": [mock.ANY]}})  # rows' errors by their index
 
 
 # Links -------------------------------------------------------------------------------------------------------------

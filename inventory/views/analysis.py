@@ -18,6 +18,7 @@ from core import audit, gate, versions
 from core.choices import GOVERNMENT_KINDS, AuditAction
 from core.io import export_response
 from core.models import Unit
+from core.params import int_param
 from core.views.generic import GateMixin, apply_errors, deny
 from inventory import choices as c
 from inventory.duplicate_groups import add_group_items, duplicate_groups
@@ -44,10 +45,10 @@ DEPARTMENT_HEADERS = [
 
 def focus_unit(request, param: str = "unit"):
     """The unit named by ``?unit=`` if the user may see it; None for the whole scope; 404 otherwise."""
-    pk = request.GET.get(param, "")
-    if not pk:
+    pk = int_param(request, param)
+    if pk is None:
         return None
-    unit = Unit.objects.restrict(request.user, "view").filter(pk=pk).first() if pk.isdigit() else None
+    unit = Unit.objects.restrict(request.user, "view").filter(pk=pk).first()
     if unit is None:
         raise deny(request, Unit, object_id=pk, reason="scope")
     return unit

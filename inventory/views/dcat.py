@@ -18,6 +18,7 @@ from django.views import View
 from core import staging, uploads
 from core.io.export import content_disposition
 from core.models import Unit
+from core.params import int_param
 from core.staging import staging_dir
 from core.views.generic import GateMixin, deny
 from core.widgets import use_autocomplete
@@ -74,12 +75,12 @@ class DcatExportView(GateMixin, View):
 
     def chosen_unit(self):
         """``?unit=`` narrows the export to a subtree; a unit the user cannot see is 404, as everywhere."""
-        pk = self.request.GET.get("unit")
-        if not pk:
+        pk = int_param(self.request, "unit")
+        if pk is None:
             return None
         try:
             return Unit.objects.restrict(self.request.user, "view").get(pk=pk)
-        except (Unit.DoesNotExist, ValueError):
+        except Unit.DoesNotExist:
             raise deny(self.request, Unit, object_id=pk, reason="scope") from None
 
     def download(self, fmt: str, unit):

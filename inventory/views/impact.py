@@ -14,6 +14,7 @@ from django.views import View
 from core import audit, gate
 from core.choices import AuditAction
 from core.io import export_response
+from core.params import choice_param, int_param
 from core.views.generic import GateMixin
 from inventory import impact
 from inventory.models import DataResource, System
@@ -83,9 +84,8 @@ class ImpactView(GateMixin, View):
     def get(self, request, pk):
         self.require("view")
         obj = self.get_object("view")
-        depth = impact.clamp_depth(request.GET.get("depth"))
-        direction = request.GET.get("direction")
-        direction = direction if direction in impact.DIRECTIONS else impact.DOWN
+        depth = impact.clamp_depth(int_param(request, "depth"))
+        direction = choice_param(request, "direction", impact.DIRECTIONS, default=impact.DOWN)
         fmt = request.GET.get("export")
         if fmt in ("csv", "xlsx"):
             return self.export(obj, depth, direction, fmt)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from core import gate, names, versions
+from core.params import choice_param
 from core.tables import choice_labels
 from core.urlcache import pk_url
 from core.views.generic import (
@@ -343,7 +344,7 @@ class DataResourceEditView(ObjectEditView):
     model = DataResource
     form = DataResourceForm
     template_name = "inventory/records_dataresource_form.html"
-    prefill = ("kind", "item_code", "category_code", "detail_code")  # from the catalog tree's "Add here"
+    prefill = ("item_code", "category_code", "detail_code")  # with the kind, from the catalog tree's "Add here"
 
     def get_form(self, obj, data=None):
         form = super().get_form(obj, data)
@@ -351,6 +352,8 @@ class DataResourceEditView(ObjectEditView):
         if data is None and obj.pk is None:
             get = self.request.GET
             form.initial.update({k: get[k] for k in self.prefill if get.get(k, "").isalnum()})
+            if kind := choice_param(self.request, "kind", c.CatalogKind.values):
+                form.initial["kind"] = kind
         return form
 
     def save(self, form, before):

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 
-from core.api.viewsets import GovModelSerializer, GovModelViewSet
+from core.api.filters import GovAPIFilterSet, KeyFilter
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, RowSerializer, raise_validation
 from core.services import snapshot
 
 from .. import choices as c
@@ -32,13 +32,14 @@ class AssessmentSerializer(GovModelSerializer):
         extra_kwargs = {"level": {"required": False}}
 
 
-class CryptoItemSerializer(serializers.ModelSerializer):
+class CryptoItemSerializer(RowSerializer):
     item = serializers.ChoiceField(choices=list(crypto.ITEMS))
 
     class Meta:
         model = CryptoItemResult
         fields = ["item", "requirement", "status", "note"]
         read_only_fields = ["requirement"]
+        extra_kwargs = {"status": {"required": True}}
 
 
 class CryptoAssessmentSerializer(GovModelSerializer):
@@ -58,8 +59,8 @@ class CryptoAssessmentSerializer(GovModelSerializer):
         return value
 
 
-class AssessmentAPIFilterSet(filters.FilterSet):
-    system = filters.NumberFilter(field_name="system_id")
+class AssessmentAPIFilterSet(GovAPIFilterSet):
+    system = KeyFilter(field_name="system_id")
     kind = filters.ChoiceFilter(choices=c.AssessmentKind.choices)
     conclusion = filters.ChoiceFilter(choices=c.Conclusion.choices)
     since = filters.DateFilter(field_name="assessed_on", lookup_expr="gte")
@@ -76,10 +77,6 @@ class CryptoAssessmentAPIFilterSet(AssessmentAPIFilterSet):
     class Meta:
         model = CryptoAssessment
         fields = ["system", "kind", "conclusion", "level", "since", "until"]
-
-
-def raise_validation(exc: DjangoValidationError):
-    raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 
 
 class ServiceViewSet(GovModelViewSet):

@@ -9,9 +9,9 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import GovModelSerializer, GovModelViewSet
+from core.api.filters import GovAPIFilterSet, KeyFilter
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, raise_validation
 from core.services import snapshot
-from inventory.api import raise_validation
 
 from .. import choices as c
 from ..models import Finding
@@ -59,9 +59,9 @@ class FindingSerializer(GovModelSerializer):
         read_only_fields = [*WORKFLOW_FIELDS, *AUDIT_FIELDS]
 
 
-class FindingAPIFilterSet(filters.FilterSet):
-    system = filters.NumberFilter(field_name="system_id")
-    owner = filters.NumberFilter(field_name="owner_id")
+class FindingAPIFilterSet(GovAPIFilterSet):
+    system = KeyFilter(field_name="system_id")
+    owner = KeyFilter(field_name="owner_id")
     status = filters.ChoiceFilter(choices=c.FindingStatus.choices)
     severity = filters.ChoiceFilter(choices=c.Severity.choices)
     source = filters.ChoiceFilter(choices=c.FindingSource.choices)
@@ -122,7 +122,7 @@ class FindingViewSet(GovModelViewSet):
             raise_validation(exc)
         return Response(FindingSerializer(finding, context=self.get_serializer_context()).data)
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], requires_if_match=True)
     def rectify(self, request, pk=None):
         return self.step(
             request,
@@ -135,7 +135,7 @@ class FindingViewSet(GovModelViewSet):
             ),
         )
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], requires_if_match=True)
     def verify(self, request, pk=None):
         return self.step(
             request,
@@ -144,7 +144,7 @@ class FindingViewSet(GovModelViewSet):
             ),
         )
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], requires_if_match=True)
     def reject(self, request, pk=None):
         return self.step(
             request,

@@ -8,11 +8,11 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from core.api.viewsets import GovModelSerializer, GovModelViewSet
+from core.api.filters import GovAPIFilterSet, IntegerFilter, KeyFilter
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, raise_validation
 from core.services import snapshot
 
 from .. import grading
@@ -167,19 +167,15 @@ class StepSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class GradingAPIFilterSet(filters.FilterSet):
-    system = filters.NumberFilter(field_name="system_id")
+class GradingAPIFilterSet(GovAPIFilterSet):
+    system = KeyFilter(field_name="system_id")
     state = filters.ChoiceFilter(choices=GradingState.choices)
-    level = filters.NumberFilter()
+    level = IntegerFilter(min_value=1, max_value=5)
     needs_review = filters.BooleanFilter()
 
     class Meta:
         model = Grading
         fields = ["system", "state", "level", "needs_review"]
-
-
-def _django_errors(exc: DjangoValidationError):
-    raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 
 
 STEPS = {
@@ -225,7 +221,7 @@ class GradingViewSet(GovModelViewSet):
                 actor=self.request.user, grading=Grading(**serializer.validated_data)
             )
         except DjangoValidationError as exc:
-            _django_errors(exc)
+            raise_validation(exc)
 
     def perform_update(self, serializer):
         grading = serializer.instance
@@ -240,13 +236,13 @@ class GradingViewSet(GovModelViewSet):
                 expected_version=self.expected_version(grading),
             )
         except DjangoValidationError as exc:
-            _django_errors(exc)
+            raise_validation(exc)
 
     def perform_destroy(self, instance):
         try:
             services.grading_delete(actor=self.request.user, grading=instance)
         except DjangoValidationError as exc:
-            _django_errors(exc)
+            raise_validation(exc)
 
     def step(self, request, name):
         grading = self.get_object()
@@ -255,47 +251,48 @@ class GradingViewSet(GovModelViewSet):
         try:
             STEPS[name](grading, request.user, data.validated_data, self.expected_version(grading))
         except DjangoValidationError as exc:
-            _django_errors(exc)
+            raise_validation(exc)
         grading.refresh_from_db()
         return Response(self.get_serializer(grading).data)
 
     @extend_schema(request=None, responses=GradingSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], requires_if_match=True)
     def submit(self, request, pk=None):
         return self.step(request, "submit")
 
     @extend_schema(request=None, responses=GradingSerializer)
-    @action(detail=True, methods=["post"], url_path="close-review")
+    @action(detail=True, methods=["post"], url_path="close-review", requires_if_match=True)
     def close_review(self, request, pk=None):
         return self.step(request, "close_review")
 
     @extend_schema(request=StepSerializer, responses=GradingSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], requires_if_match=True)
     def approve(self, request, pk=None):
         return self.step(request, "approve")
 
     @extend_schema(request=StepSerializer, responses=GradingSerializer)
-    @action(detail=True, methods=["post"], url_path="file")
+    @action(detail=True, methods=["post"], url_path="file", requires_if_match=True)
     def file_(self, request, pk=None):
         return self.step(request, "file")
 
     @extend_schema(request=StepSerializer, responses=GradingSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], requires_if_match=True)
     def reject(self, request, pk=None):
         return self.step(request, "reject")
 
     @extend_schema(request=None, responses=GradingSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], requires_if_match=True)
     def revise(self, request, pk=None):
         return self.step(request, "revise")
 
     @extend_schema(request=StepSerializer, responses=GradingSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], requires_if_match=True)
     def regrade(self, request, pk=None):
         return self.step(request, "regrade")
 
-    @extend_schema(request=ExpertOpinionSerializer, responses=ExpertOpinionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=ExpertOpinionSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ExpertOpinionSerializer, responses={201: ExpertOpinionSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def opinions(self, request, pk=None):
         """The expert opinions of every round (GET), or a new one in the current round (POST)."""
         grading = self.get_object()
@@ -309,7 +306,7 @@ class GradingViewSet(GovModelViewSet):
                 actor=request.user, grading=grading, opinion=ExpertOpinion(**data.validated_data)
             )
         except DjangoValidationError as exc:
-            _django_errors(exc)
+            raise_validation(exc)
         return Response(ExpertOpinionSerializer(opinion, context={"request": request}).data, status=201)
 
 

@@ -6,9 +6,10 @@ from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from core.api.viewsets import GovModelViewSet
+from core.api.filters import GovAPIFilterSet, IntegerFilter, KeyFilter
+from core.api.viewsets import GovModelViewSet, raise_validation
 from core.services import snapshot
-from inventory.api import InventorySerializer, raise_validation, visible
+from inventory.api import InventorySerializer, visible
 from inventory.models import DataResource, System
 
 from .. import choices as c
@@ -51,13 +52,13 @@ class RiskSerializer(InventorySerializer):
         read_only_fields = ["version", "created_at", "updated_at"]
 
 
-class RiskAPIFilterSet(filters.FilterSet):
-    unit = filters.NumberFilter(field_name="unit_id")
+class RiskAPIFilterSet(GovAPIFilterSet):
+    unit = KeyFilter(field_name="unit_id")
     status = filters.ChoiceFilter(choices=c.RiskStatus.choices)
     treatment = filters.ChoiceFilter(choices=c.Treatment.choices)
-    likelihood = filters.NumberFilter()
-    impact = filters.NumberFilter()
-    system = filters.NumberFilter(field_name="systems", distinct=True)
+    likelihood = IntegerFilter(min_value=1, max_value=5)
+    impact = IntegerFilter(min_value=1, max_value=5)
+    system = KeyFilter(field_name="systems", distinct=True)
 
     class Meta:
         model = Risk

@@ -246,10 +246,22 @@ class CryptoAssessmentAPITests(testing.StandardAPITests):
             self.api_url(CryptoAssessment.objects.get(pk=body["id"])),
             {"items": [{"item": "e", "status": "compliant"}]},
             format="json",
+            HTTP_IF_MATCH=response["ETag"],  # as created
         )
         self.assertEqual(response.status_code, 200, response.content)
         items = {row["item"]: row["status"] for row in response.json()["items"]}
         self.assertEqual((items["a"], items["e"]), ("compliant", "compliant"))
+
+    def test_api_item_rows_need_their_item_and_status_on_a_partial_change_too(self):
+        self.auth()
+        for method in ("patch", "put"):
+            for row in ({"status": "compliant"}, {"item": "a"}, {}):
+                with self.subTest(method=method, row=row):
+                    data = {"items": [row]} if method == "patch" else {**self.api_create_data(), "items": [row]}
+                    url = self.api_url(self.inside)
+                    response = getattr(self.api, method)(url, data, format="json", HTTP_IF_MATCH="*")
+                    self.assertEqual(response.status_code, 400, response.content)
+                    self.assertIn("items", response.json())
 
     def test_api_refuses_unknown_item_and_status(self):
         self.auth()

@@ -211,8 +211,11 @@ class APIWorkflowTests(TestCase):
         self.api = APIClient()
 
     def post(self, user, step, data, fmt="multipart"):
+        """A step as a client makes it: with the ETag of the finding as it is now."""
         self.api.force_authenticate(user)
-        return self.api.post(reverse(f"api:finding-{step}", args=[self.finding.pk]), data, format=fmt)
+        etag = f'"{Finding.objects.get(pk=self.finding.pk).version}"'
+        url = reverse(f"api:finding-{step}", args=[self.finding.pk])
+        return self.api.post(url, data, format=fmt, HTTP_IF_MATCH=etag)
 
     def test_rectify_then_verify_by_another(self):
         response = self.post(self.liaison, "rectify", {"rectification": "已升级补丁", "evidence": [png()]})

@@ -118,16 +118,33 @@ class FindingAPITests(testing.StandardAPITests):
         self.assertEqual(response.status_code, 201, response.content)
         self.assertEqual(response.json()["deadline"], "2026-03-23")  # 5 working days: Mon 16 → Mon 23 March
         finding = Finding.objects.get(pk=response.json()["id"])
-        response = self.api.patch(self.api_url(finding), {"severity": "low"}, format="json")
+        response = self.api.patch(self.api_url(finding), {"severity": "low"}, format="json", HTTP_IF_MATCH="*")
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["deadline"], "2026-06-11")  # 60 working days; Sat 9 May is worked
 
     def test_api_workflow_fields_are_read_only(self):
         self.auth()
-        response = self.api.patch(self.api_url(self.inside), {"status": "verified"}, format="json")
+        response = self.api.patch(self.api_url(self.inside), {"status": "verified"}, format="json", HTTP_IF_MATCH="*")
         self.assertEqual(response.status_code, 200)
         self.inside.refresh_from_db()
         self.assertEqual(self.inside.status, c.FindingStatus.OPEN)
+
+    def test_api_steps_name_the_version_they_were_made_from(self):
+        self.auth()
+        url = self.api_url(self.inside) + "rectify/"
+        evidence = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+        def rectify(**headers):
+            data = {"rectification": "已启用登录失败处理", "evidence": SimpleUploadedFile("截图.png", evidence)}
+            return self.api.post(url, data, format="multipart", **headers)
+
+        self.assertEqual(rectify().status_code, 428)
+        self.assertEqual(rectify(HTTP_IF_MATCH="1").status_code, 400)
+        self.assertEqual(rectify(HTTP_IF_MATCH=f'"{self.inside.version + 1}"').status_code, 412)
+        response = rectify(HTTP_IF_MATCH=self.etag(self.inside))
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["status"], c.FindingStatus.FIXED)
+        self.assertEqual(response["ETag"], f'"{response.json()["version"]}"')
 
 
 class DeadlineTests(TestCase):

@@ -103,7 +103,9 @@ class DueListTests(DeadlinesTestCase):
         self.assertNotIn(assessment, self.rows(within="90"))
         self.assertIn(assessment, self.rows(within="365", kind="assessment"))
         self.assertIn(("filing", self.overdue_filing.system_id, True), self.rows(within="365"))  # still overdue
-        self.assertEqual(self.rows(within="7"), self.rows(), "an unknown horizon is the policy's window")
+        self.client.force_login(self.cio)
+        response = self.client.get(reverse("security:due_list"), {"within": "7"})
+        self.assertEqual(response.status_code, 400, "an unknown horizon is a bad request, not the policy's window")
 
     def test_the_horizon_is_offered_with_the_policys_window(self):
         SecurityPolicy.objects.create(unit=self.tree.county_a, due_soon_days=15)

@@ -227,6 +227,9 @@ class GradingViewTests(testing.StandardViewTests):
         self.assertIn('id="submit-grading"', body)
 
 
+FRESH = object()
+
+
 class GradingAPITests(testing.StandardAPITests):
     model = Grading
     api_basename = "grading"
@@ -261,31 +264,47 @@ class GradingAPITests(testing.StandardAPITests):
         self.assertEqual(response.status_code, 400)
         self.assertIn("system", response.json())
 
+    def step(self, name, data=None, if_match=FRESH):
+        """POST a workflow step to the grading with ``If-Match`` (by default the ETag of a fresh read; None: none)."""
+        headers = (
+            {} if if_match is None else {"HTTP_IF_MATCH": self.etag(self.inside) if if_match is FRESH else if_match}
+        )
+        return self.api.post(self.api_url(self.inside) + name + "/", data or {}, **headers)
+
     def test_api_workflow(self):
         self.auth()
         url = self.api_url(self.inside)
-        self.assertEqual(self.api.post(url + "submit/").json()["state"], "expert_review")
-        response = self.api.post(url + "close-review/")
+        self.assertEqual(self.step("submit").json()["state"], "expert_review")
+        response = self.step("close-review")
         self.assertEqual(response.status_code, 400)
         today = timezone.localdate().isoformat()  # submitted today: approval and filing cannot be earlier
         opinion = {"conclusion": "agree", "opinion": "同意定为第二级。", "given_on": today, "expert_name": "陈教授"}
         self.assertEqual(self.api.post(url + "opinions/", opinion, format="json").status_code, 201)
-        self.assertEqual(self.api.post(url + "close-review/").json()["state"], "approval")
-        self.assertEqual(self.api.post(url + "file/", {"filing_number": "X"}).status_code, 400)
-        early = self.api.post(url + "approve/", {"approved_by_name": "甲县委网信办", "approved_on": "2026-03-12"})
+        self.assertEqual(self.step("close-review").json()["state"], "approval")
+        self.assertEqual(self.step("file", {"filing_number": "X"}).status_code, 400)
+        early = self.step("approve", {"approved_by_name": "甲县委网信办", "approved_on": "2026-03-12"})
         self.assertEqual(early.status_code, 400)
         self.assertIn("approved_on", early.json())
-        self.api.post(url + "approve/", {"approved_by_name": "甲县委网信办", "approved_on": today})
+        approved = self.step("approve", {"approved_by_name": "甲县委网信办", "approved_on": today})
         data = {"filing_number": "33012213001-26002", "certificate_date": today, "filed_on": today}
-        body = self.api.post(url + "file/", data).json()
+        body = self.step("file", data, if_match=approved["ETag"]).json()  # each step's answer has the ETag
         self.assertEqual((body["state"], body["filing_number"]), ("filed", "33012213001-26002"))
         self.assertEqual(len(self.api.get(url + "opinions/").json()), 1)
 
+    def test_api_step_needs_the_current_version(self):
+        self.auth()
+        etag = self.etag(self.inside)
+        self.assertEqual(self.step("submit", if_match=None).status_code, 428)
+        self.assertEqual(self.step("submit", if_match="submit").status_code, 400)
+        Grading.objects.filter(pk=self.inside.pk).update(version=self.inside.version + 1)  # someone changed it since
+        self.assertEqual(self.step("submit", if_match=etag).status_code, 412)
+        self.assertEqual(Grading.objects.get(pk=self.inside.pk).state, "draft")
+
     def test_api_step_out_of_scope_is_404_and_without_permission_404(self):
         self.auth()
-        self.assertEqual(self.api.post(self.api_url(self.outside) + "submit/").status_code, 404)
+        self.assertEqual(self.api.post(self.api_url(self.outside) + "submit/", HTTP_IF_MATCH="*").status_code, 404)
         self.auth(self.viewer)  # an expert may view and review, not submit
-        self.assertEqual(self.api.post(self.api_url(self.inside) + "submit/").status_code, 404)
+        self.assertEqual(self.api.post(self.api_url(self.inside) + "submit/", HTTP_IF_MATCH="*").status_code, 404)
 
 
 class ReportTests(TestCase):

@@ -17,6 +17,7 @@ from django.views import View
 from core import audit, files, gate
 from core.choices import AuditAction
 from core.io import export_response
+from core.params import int_param
 from core.tree import subtree_q
 from core.views.generic import GateMixin, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 from core.views.imports import BulkImportView
@@ -68,8 +69,8 @@ class PrefillMixin:
     def get_form(self, obj, data=None):
         files_ = self.request.FILES if data is not None else None
         form = self.form(data=data, files=files_, instance=obj, user=self.request.user)
-        system_id = self.request.GET.get("system", "")
-        if data is None and obj.pk is None and system_id.isdigit():
+        system_id = int_param(self.request, "system")
+        if data is None and obj.pk is None and system_id is not None:
             system = form.fields["system"].queryset.filter(pk=system_id).first()
             if system is not None:
                 form.initial.update(system=system.pk, level=self.default_level(system))
@@ -224,7 +225,10 @@ class CryptoStatusView(GateMixin, View):
         today = timezone.localdate()
         form = CryptoStatusFilterForm(request.GET or None, user=request.user)
         systems = services.crypto_status_systems(request.user).order_by("owner_unit__path", "code", "pk")
-        if form.is_bound and form.is_valid():
+        status = 400 if form.is_bound and not form.is_valid() else 200  # the page with the form's message
+        if status == 400:
+            systems = systems.none()
+        elif form.is_bound:
             data = form.cleaned_data
             if data["q"]:
                 text = data["q"].strip()
@@ -233,7 +237,7 @@ class CryptoStatusView(GateMixin, View):
                 systems = systems.filter(subtree_q("owner_unit__path", data["within"].path))
             if data["attention"]:
                 systems = services.needing_attention(systems, today)
-        if request.GET.get("export") in {"csv", "xlsx"}:
+        if request.GET.get("export") in {"csv", "xlsx"} and status == 200:
             return self.export(systems, request.GET["export"], today)
         page = Paginator(systems, self.paginate_by).get_page(request.GET.get("page"))
         params = request.GET.copy()
@@ -248,7 +252,7 @@ class CryptoStatusView(GateMixin, View):
             "filtered": any(k != "page" and v for k, v in request.GET.items()),
             "assess_before_live": ASSESS_BEFORE_LIVE,
         }
-        return render(request, "security/crypto_status.html", context)
+        return render(request, "security/crypto_status.html", context, status=status)
 
     def export(self, systems, fmt, today):
         self.require("export")

@@ -21,6 +21,7 @@ from django.views import View
 
 from core import audit, gate, versions
 from core.choices import AuditAction
+from core.params import choice_param
 from core.tree import subtree_q
 from core.views.generic import GateMixin
 from inventory.models import System
@@ -197,11 +198,9 @@ class DueListView(GateMixin, View):
     def get(self, request):
         self.require("view")
         today = timezone.localdate()
-        within = request.GET.get("within", "")
-        within = within if within in HORIZONS else ""
-        kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
-        kind = kind if kind in KINDS else ""
-        status = status if status in {"overdue", "soon"} else ""
+        within = choice_param(request, "within", list(HORIZONS))
+        kind = choice_param(request, "kind", list(KINDS))
+        status = choice_param(request, "status", ["overdue", "soon"])
         days = HORIZONS[within][0] if within else None
         rows = deadlines(request.user, today, days, kind=kind, status=status)
         page = Paginator(rows, 50).get_page(request.GET.get("page"))

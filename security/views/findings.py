@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core import files, gate
 from core.forms import GovModelForm
+from core.params import choice_param, int_param
 from core.services import ConflictError
 from core.views import generic
 from core.views.generic import (
@@ -96,17 +97,17 @@ class FindingEditView(ObjectEditView):
         return self.form(data=data, instance=obj, user=self.request.user, initial=initial)
 
     def prefill(self) -> dict:
-        get, user, initial = self.request.GET, self.request.user, {}
-        if get.get("source") in c.FindingSource.values:
-            initial["source"] = get["source"]
+        request, user, initial = self.request, self.request.user, {}
+        if source := choice_param(request, "source", c.FindingSource.values):
+            initial["source"] = source
         for name, model in (("assessment", Assessment), ("crypto_assessment", CryptoAssessment)):
-            value = get.get(name, "")
-            linked = model.objects.restrict(user, "view").filter(pk=value).first() if value.isdigit() else None
+            pk = int_param(request, name)
+            linked = model.objects.restrict(user, "view").filter(pk=pk).first() if pk is not None else None
             if linked is not None:
                 initial.update({name: linked.pk, "system": linked.system_id, "found_on": linked.assessed_on})
-        system = get.get("system", "")
-        if "system" not in initial and system.isdigit():
-            initial["system"] = int(system)
+        system = int_param(request, "system")
+        if "system" not in initial and system is not None:
+            initial["system"] = system
         return initial
 
     def save(self, form, before):

@@ -22,6 +22,7 @@ from core import audit, gate, versions
 from core.choices import AuditAction
 from core.io import export_response
 from core.models import Unit
+from core.params import int_param
 from core.tree import subtree_q
 from core.views.generic import GateMixin, deny
 from core.widgets import use_autocomplete
@@ -149,8 +150,9 @@ class FusionView(SecurityAnalysisMixin, View):
             else System.objects.restrict(user, "view")
         )
         rows = ranking(user, systems)
+        status = 400 if form.is_bound and not form.is_valid() else 200  # with the form's message
         fmt = request.GET.get("export")
-        if fmt in ("csv", "xlsx"):
+        if fmt in ("csv", "xlsx") and status == 200:
             return self.export(rows, fmt)
         page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
         params = request.GET.copy()
@@ -167,7 +169,7 @@ class FusionView(SecurityAnalysisMixin, View):
             "version": w["version"],
             "depth": w["blast_radius"]["depth"],
         }
-        return render(request, "security/fusion.html", context)
+        return render(request, "security/fusion.html", context, status=status)
 
     def export(self, rows, fmt: str):
         self.require("export")
@@ -214,7 +216,7 @@ class CompromiseView(SecurityAnalysisMixin, View):
         system = System.objects.restrict(request.user, "view").select_related("owner_unit").filter(pk=pk).first()
         if system is None:
             raise deny(request, System, object_id=pk, reason="scope")
-        depth = impact.clamp_depth(request.GET.get("depth"), weights()["blast_radius"]["depth"])
+        depth = impact.clamp_depth(int_param(request, "depth"), weights()["blast_radius"]["depth"])
         fmt = request.GET.get("export")
         if fmt in ("csv", "xlsx"):
             self.require("export")

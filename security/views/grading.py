@@ -16,6 +16,7 @@ from core import audit, gate
 from core.choices import AuditAction
 from core.files import attachments_of
 from core.io.export import content_disposition
+from core.params import int_param
 from core.views.generic import GateMixin, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 from core.views.imports import BulkImportView
 from inventory.models import System
@@ -192,8 +193,8 @@ class GradingEditView(ObjectEditView):
 
     def new_object(self):
         grading = Grading()
-        system = self.request.GET.get("system")
-        if system and system.isdigit():
+        system = int_param(self.request, "system")
+        if system is not None:
             grading.system = System.objects.restrict(self.request.user, "view").filter(pk=system).first()
         return grading
 
@@ -243,10 +244,10 @@ class GradingPreviewView(GateMixin, View):
     def get(self, request):
         self.require("view")
         data = request.GET
-        system = None
-        if data.get("system", "").isdigit():
+        system, system_id = None, int_param(request, "system")
+        if system_id is not None:
             system = System.objects.restrict(request.user, "view").select_related("owner_unit")
-            system = system.filter(pk=data["system"]).first()
+            system = system.filter(pk=system_id).first()
         unit = system.owner_unit if system else getattr(request.user, "unit", None)
         setting = SecurityPolicy.for_path(unit.path if unit else "").citizen_especially_serious_level
         context = {"setting": setting, "result": None}

@@ -21,6 +21,7 @@ from django.views import View
 
 from core import staging, uploads
 from core.io import ImportFileError
+from core.params import int_param
 from core.staging import staging_dir
 from core.views.generic import GateMixin, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView, apply_errors
 from core.views.imports import PREVIEW_ROWS
@@ -48,8 +49,8 @@ class ScanView(GateMixin, View):
     def get(self, request):
         self.require("import")
         initial = {"mapping": self.last_mapping()}
-        if request.GET.get("system", "").isdigit():
-            initial["system"] = int(request.GET["system"])
+        if (system := int_param(request, "system")) is not None:
+            initial["system"] = system
         return self.page({"upload_form": ScanUploadForm(user=request.user, initial=initial)})
 
     def last_mapping(self):
