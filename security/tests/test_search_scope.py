@@ -182,7 +182,7 @@ class DeletedSystemTests(TestCase):
         findings = list(system.findings.values_list("pk", flat=True))
         api = APIClient()
         api.force_authenticate(self.cio)
-        response = api.delete(reverse("api:system-detail", args=[system.pk]))
+        response = api.delete(reverse("api:system-detail", args=[system.pk]), HTTP_IF_MATCH=f'"{system.version}"')
         self.assertEqual(response.status_code, 204, response.content)
         self.assert_no_entries([system.pk], findings)
 
