@@ -11,6 +11,7 @@ fresh one. Bounding the work of one request is the job of the limits on imports 
 import gc
 import os
 import resource
+import subprocess
 import sys
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
@@ -23,6 +24,32 @@ preload_app = True
 max_requests = int(os.environ.get("GOVCIO_WEB_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GOVCIO_WEB_MAX_REQUESTS_JITTER", "200"))
 worker_max_rss_mb = int(os.environ.get("GOVCIO_WORKER_MAX_RSS_MB", "1536"))
+
+
+# `govcio run` (one machine, the database task backend) starts the task worker beside the web workers and stops it
+# with them; in production the worker is a systemd unit of its own (README).
+run_task_worker = os.environ.get("GOVCIO_RUN_TASK_WORKER") == "1"
+_task_worker: list[subprocess.Popen] = []
+
+
+def on_starting(server):
+    if run_task_worker:
+        command = [sys.executable, "-m", "django", "db_worker", "--interval", "0.5"]
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "govcio.settings.default"),
+        }
+        _task_worker.append(subprocess.Popen(command, env=env))  # noqa: S603 — our own interpreter and command
+        server.log.info("Task worker started (pid %s)", _task_worker[0].pid)
+
+
+def on_exit(server):
+    for process in _task_worker:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def post_fork(server, worker):

@@ -259,7 +259,7 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("GOVCIO_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": os.environ.get("GOVCIO_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 

@@ -40,6 +40,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\ngovcio is running at http://{host}:{port}/  (data in {settings.DATA_DIR})\n")
         sys.stdout.flush()
         os.environ["HOST"], os.environ["PORT"] = host, str(port)
+        os.environ["GOVCIO_RUN_TASK_WORKER"] = "1"  # the background tasks' worker, beside the web workers
         conf = os.path.join(os.path.dirname(__file__), "..", "..", "..", "govcio", "gunicorn_conf.py")
         os.execvp(  # noqa: S606 — replace this process with gunicorn
             sys.executable, [sys.executable, "-m", "gunicorn", "-c", os.path.abspath(conf), "govcio.wsgi:application"]
