@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core import testing
 from core.models import AuditRecord
-from inventory.tests.test_records import csv_bytes, new_system
+from inventory.tests.factories import csv_bytes, new_system
 from security import choices as c
 from security.choices import DeadlineKind
 from security.models import Assessment, Finding, SecurityPolicy

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core import testing
 from core.models import AuditRecord
-from inventory.tests.test_records import csv_bytes, new_resource, new_system
+from inventory.tests.factories import csv_bytes, new_resource, new_system
 from security import choices as c
 from security.models import Risk
 from security.models.risks import rating
