@@ -1,3 +1,6 @@
+"""The filter sets every list builds on: choices through the gate, whole numbers that cannot overflow, the search
+box, "within this unit's subtree" and a choice of one record."""
+
 import django_filters
 from django import forms
 from django.db import models
@@ -47,6 +50,24 @@ def integer_defaults(defaults: dict) -> dict:
             and issubclass(default["filter_class"], django_filters.NumberFilter)
         },
     }
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def within(field: str):
+    """A "within this unit's subtree" filter on the unit path at ``field`` (a view filter, not a permission)."""
+
+    def apply(queryset, name, value):
+        return queryset.filter(subtree_q(field, value.path)) if value else queryset
+
+    return django_filters.ModelChoiceFilter(label=_("Within"), queryset=Unit.objects.all(), method=apply)
+
+
+def record_filter(model, label, field_name: str):
+    """A choice of one ``model`` record (a system, a data resource) at ``field_name``; GovFilterSet offers only the
+    records the user may see, through the gated autocomplete."""
+    return django_filters.ModelChoiceFilter(label=label, field_name=field_name, queryset=model.objects.all())
 
 
 class GovFilterSet(django_filters.FilterSet):

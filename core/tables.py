@@ -211,6 +211,39 @@ class TitleColumn(Column):
         return None
 
 
+class BadgeColumn(Column):
+    """A choice shown as a coloured badge on the page and as its label in the export (labels come translated once
+    per language from core.tables)."""
+
+    def __init__(self, name, header, colors, **kwargs):
+        super().__init__(name, header, **kwargs)
+        self.colors = colors
+
+    def html(self, obj):
+        text = self.text(obj)
+        if not text:
+            return ""
+        color = self.colors.get(getattr(obj, self.name), "secondary")
+        return format_html('<span class="badge bg-{}-lt">{}</span>', color, text)
+
+
+class NowrapColumn(Column):
+    """Codes and dates stay on one line, so the names get the width."""
+
+    def html(self, obj):
+        text = self.text(obj)
+        return format_html('<span class="text-nowrap">{}</span>', text) if text else ""
+
+
+class AnnotationColumn(Column):
+    """A value the list's queryset annotates (a count): read as it is, and left out of the export's ``only()``."""
+
+    annotated = True
+
+    def value(self, obj):
+        return getattr(obj, self.name)
+
+
 class Table:
     columns: list[Column] = []
     default_sort: str = "pk"
@@ -274,6 +307,8 @@ class Table:
         """The model fields the columns read, for ``QuerySet.only()``; None when a column computes its value."""
         fields: set[str] = set()
         for column in cls.columns:
+            if getattr(column, "annotated", False):
+                continue  # not a field: the list's queryset computes it
             accessor = column.accessor or column.name
             if callable(accessor) or column.reads_for_user:
                 return None

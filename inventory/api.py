@@ -10,7 +10,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from core.api.filters import GovAPIFilterSet, KeyFilter
-from core.api.viewsets import GovModelSerializer, GovModelViewSet, RowSerializer, raise_validation
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, RowSerializer, raise_validation, visible
 from core.services import snapshot
 
 from . import choices as c
@@ -20,23 +20,10 @@ from .services import dataresource_save, link_save, serviceitem_save
 # Serializers -------------------------------------------------------------------------------------------------------
 
 
-class InventorySerializer(GovModelSerializer):
-    """Also limits the choices of many-to-many fields to the user's scope (GovModelSerializer does single keys)."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = getattr(self.context.get("request"), "user", None)
-        for field in fields.values():
-            child = getattr(field, "child_relation", None)
-            if child is not None and user is not None and hasattr(child.queryset, "restrict"):
-                child.queryset = child.queryset.restrict(user, "view")
-        return fields
-
-
 AUDIT_FIELDS = ["version", "created_at", "updated_at"]
 
 
-class SystemSerializer(InventorySerializer):
+class SystemSerializer(GovModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:system-detail")
     domestic_share = serializers.FloatField(read_only=True, allow_null=True)  # None: no components recorded
 
@@ -51,7 +38,7 @@ class SystemSerializer(InventorySerializer):
         read_only_fields = ["mlps_level", *AUDIT_FIELDS]
 
 
-class ServiceItemSerializer(InventorySerializer):
+class ServiceItemSerializer(GovModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:serviceitem-detail")
     systems = serializers.PrimaryKeyRelatedField(many=True, queryset=System.objects.all(), required=False)
 
@@ -67,7 +54,7 @@ class DataItemSerializer(RowSerializer):
         fields = ["name", "data_type"]
 
 
-class DataResourceSerializer(InventorySerializer):
+class DataResourceSerializer(GovModelSerializer):
     """``class_code`` follows from ``kind``; ``items`` are read and written in order, as a whole list."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:dataresource-detail")
@@ -84,7 +71,7 @@ class DataResourceSerializer(InventorySerializer):
         read_only_fields = ["class_code", *AUDIT_FIELDS]
 
 
-class LinkSerializer(InventorySerializer):
+class LinkSerializer(GovModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:link-detail")
     resources = serializers.PrimaryKeyRelatedField(many=True, queryset=DataResource.objects.all(), required=False)
 
@@ -210,11 +197,6 @@ class SystemViewSet(GovModelViewSet):
     serializer_class = SystemSerializer
     filterset_class = SystemAPIFilterSet
     cursor_ordering = "code"
-
-
-def visible(model, request):
-    """Related records as the user sees them: those outside their scope are neither listed nor changed."""
-    return model.objects.restrict(request.user, "view").only("pk")
 
 
 class ServiceItemViewSet(RelatedViewSet):

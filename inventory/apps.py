@@ -8,14 +8,14 @@ class InventoryConfig(AppConfig):
 
     def ready(self):
         import core.demo
-        from core import search
+        from core import panels, search
         from core.navigation import MENU, MenuGroup, MenuItem
-        from core.views.units import UNIT_PANELS
         from inventory import cards  # noqa: F401  (home-page card; validates zombie_rules.yaml at start-up)
         from inventory.demo import extension
         from inventory.views import records
 
-        UNIT_PANELS.extend(records.UNIT_PANELS)
+        for panel in records.UNIT_PANELS:
+            panels.add_unit_panel(panel)
         if extension not in core.demo.EXTENSIONS:
             core.demo.EXTENSIONS.append(extension)
 

@@ -5,27 +5,15 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import GovFilterSet
+from core.filtersets import YES_NO, GovFilterSet, record_filter, within
 from core.models import Unit
-from core.tree import subtree_q
 
 from . import choices as c
 from .models import DataResource, Link, ServiceItem, System
 
-YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-def within(field: str):
-    """A "within this unit's subtree" filter on the unit path at ``field`` (a view filter, not a permission)."""
-
-    def apply(queryset, name, value):
-        return queryset.filter(subtree_q(field, value.path)) if value else queryset
-
-    return django_filters.ModelChoiceFilter(label=_("Within"), queryset=Unit.objects.all(), method=apply)
-
 
 def system_filter(label, field_name: str):
-    return django_filters.ModelChoiceFilter(label=label, field_name=field_name, queryset=System.objects.all())
+    return record_filter(System, label, field_name)
 
 
 class SystemFilterSet(GovFilterSet):

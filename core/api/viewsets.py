@@ -26,7 +26,8 @@ ACTION_MAP = {
 
 
 class GovModelSerializer(serializers.ModelSerializer):
-    """Foreign-key choices are limited to the requesting user's scope: a key outside scope is a validation error."""
+    """Key choices — foreign keys and many-to-many keys alike — are limited to the requesting user's scope: a key
+    outside scope is a validation error."""
 
     version = serializers.IntegerField(read_only=True)
 
@@ -34,11 +35,22 @@ class GovModelSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         user = getattr(request, "user", None)
+        if user is None:
+            return fields
         for field in fields.values():
             queryset = getattr(field, "queryset", None)
-            if queryset is not None and hasattr(queryset, "restrict") and user is not None:
+            if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, "view")
+            child = getattr(field, "child_relation", None)
+            if child is not None and hasattr(child.queryset, "restrict"):
+                child.queryset = child.queryset.restrict(user, "view")
         return fields
+
+
+def visible(model, request):
+    """Related records as the user sees them (a ``Prefetch`` queryset): those outside their scope are neither listed
+    nor changed."""
+    return model.objects.restrict(request.user, "view").only("pk")
 
 
 class RowSerializer(serializers.ModelSerializer):

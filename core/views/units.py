@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import gate, versions
+from core import gate, panels, versions
 from core.filtersets import UnitFilterSet
 from core.forms import UnitForm, UnitMoveForm
 from core.io import CellError
@@ -27,9 +27,6 @@ from core.views.generic import (
     ObjectView,
 )
 from core.views.imports import BulkImportView
-
-# Modules add their counts to the unit page: panel(request, unit) -> {"label", "count", "url"} or None.
-UNIT_PANELS: list = []
 
 
 class UnitListView(ObjectListView):
@@ -72,7 +69,7 @@ class UnitView(ObjectView):
             "ancestors": ancestors,
             "assignments": assignments,
             "can_move": gate.can(user, "change", obj),
-            "panels": [panel for panel in (make(self.request, obj) for make in UNIT_PANELS) if panel],
+            "panels": panels.unit_panels(self.request, obj),
         }
 
 

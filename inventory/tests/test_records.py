@@ -599,7 +599,7 @@ class LinkAPITests(testing.StandardAPITests):
 
 
 class UnitPanelTests(TestCase):
-    """The counts the inventory offers the unit page (core.views.units.UNIT_PANELS), within scope."""
+    """The counts the inventory offers the unit page (core.panels.UNIT_PANELS), within scope."""
 
     def test_panels_count_the_subtree_within_scope(self):
         from django.test import RequestFactory

@@ -15,17 +15,17 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core import audit, gate, versions
-from core.choices import GOVERNMENT_KINDS, AuditAction
+from core.choices import AuditAction
+from core.focus import focus_unit, government_choices, narrowed
 from core.io import export_response
 from core.models import Unit
-from core.params import int_param
 from core.views.generic import GateMixin, apply_errors, deny
 from inventory import choices as c
 from inventory.duplicate_groups import add_group_items, duplicate_groups
 from inventory.models import DataResource, ServiceItem, System, ZombieReview
 from inventory.rules import rules
 from inventory.selectors import quality
-from inventory.selectors.overview import narrowed, overview, sort_departments
+from inventory.selectors.overview import overview, sort_departments
 from inventory.views import analysis_tables as tables
 from inventory.zombies import CRITERIA, latest_reviews, zombie_candidates, zombie_review_create
 
@@ -41,17 +41,6 @@ DEPARTMENT_HEADERS = [
     ("zombies", gettext_lazy("Zombies")),
     ("quality", gettext_lazy("Data quality")),
 ]
-
-
-def focus_unit(request, param: str = "unit"):
-    """The unit named by ``?unit=`` if the user may see it; None for the whole scope; 404 otherwise."""
-    pk = int_param(request, param)
-    if pk is None:
-        return None
-    unit = Unit.objects.restrict(request.user, "view").filter(pk=pk).first()
-    if unit is None:
-        raise deny(request, Unit, object_id=pk, reason="scope")
-    return unit
 
 
 class OverviewView(GateMixin, View):
@@ -116,14 +105,6 @@ def cached_overview(user, unit, can_resources: bool, can_services: bool):
 
 def arrow(sort: str, key: str) -> str:
     return "↑" if sort == key else "↓" if sort == f"-{key}" else ""
-
-
-def government_choices(user) -> list[dict]:
-    """The governments the user can focus on, indented by level (a city's counties under it)."""
-    governments = Unit.objects.restrict(user, "view").filter(kind__in=GOVERNMENT_KINDS)
-    rows = list(governments.order_by("path").values("pk", "name", "depth"))
-    top = min((row["depth"] for row in rows), default=0)
-    return [{**row, "indent": "\u3000" * (row["depth"] - top)} for row in rows]
 
 
 def chart_data(data) -> dict:

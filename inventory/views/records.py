@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from core import gate, names, versions
+from core import gate, names, panels, versions
+from core.io.checks import resolve_codes
 from core.params import choice_param
 from core.tables import choice_labels
 from core.urlcache import pk_url
@@ -25,7 +26,7 @@ from core.views.generic import (
     ObjectListView,
     ObjectView,
 )
-from core.views.imports import BulkImportView
+from core.views.imports import RecordImportView
 
 from .. import choices as c
 from .. import schemas, services
@@ -56,32 +57,6 @@ ITEM_COUNT = count_of(DataItem, "resource")
 RESOURCE_COUNT = count_of(Link.resources.through, "link")
 
 
-def sort_errors(result) -> None:
-    """Problems found by the page's own checks join the schema's, in row order (file-level notes last)."""
-    result.errors.sort(key=lambda error: (error.row == 0, error.row))
-
-
-class RecordImportView(BulkImportView):
-    """Reports rows for units outside the user's import scope on the row; subclasses add their own checks."""
-
-    unit_column = ""
-
-    def validate(self, fileobj, name):
-        result, error = super().validate(fileobj, name)
-        if result is not None:
-            user = self.request.user
-            if self.unit_column:
-                schemas.check_units(
-                    result, schema=self.schema, name=self.unit_column, model=self.get_model(), user=user
-                )
-            self.check(result, user)
-            sort_errors(result)
-        return result, error
-
-    def check(self, result, user) -> None:
-        pass
-
-
 # Information systems ---------------------------------------------------------------------------------------------
 
 
@@ -98,11 +73,6 @@ LINK_ROW = (
     '<div class="col text-truncate">{}<div class="small text-secondary">{}</div></div>'
     '<div class="col-auto"><a href="{}" class="btn btn-sm btn-ghost-secondary">{}</a></div></div></div>'
 )
-
-
-# Modules add tabs to the system page: tab(user, system) -> {"id", "label", "badge", "template", "context"} or None.
-# The tab's context joins the page's, so its template reads its own names (e.g. the security app's panels).
-SYSTEM_TABS: list = []
 
 
 class SystemView(ObjectView):
@@ -190,7 +160,7 @@ class SystemView(ObjectView):
             (field(f"tech_{p}").verbose_name, getattr(obj, f"tech_{p}"), getattr(obj, f"tech_{p}_domestic"))
             for p in System.TECH_PARTS
         ]
-        tabs = [tab for tab in (make(user, obj) for make in SYSTEM_TABS) if tab]
+        tabs = panels.tabs(user, obj)  # other apps' tabs (core.panels), e.g. security's
         return {
             **{name: value for tab in tabs for name, value in tab["context"].items()},
             "system_tabs": tabs,
@@ -300,7 +270,7 @@ class ServiceItemImportView(RecordImportView):
     unit_column = "unit"
 
     def check(self, result, user):
-        schemas.resolve_codes(result, schema=self.schema, name="systems", model=System, user=user)
+        resolve_codes(result, schema=self.schema, name="systems", model=System, user=user)
 
     def commit(self, rows):
         return services.serviceitems_import(actor=self.request.user, rows=rows)
@@ -505,14 +475,14 @@ class LinkImportView(RecordImportView):
     schema = schemas.link_schema
 
     def check(self, result, user):
-        schemas.resolve_codes(result, schema=self.schema, name="resources", model=DataResource, user=user)
+        resolve_codes(result, schema=self.schema, name="resources", model=DataResource, user=user)
         schemas.check_links(result, user=user)
 
     def commit(self, rows):
         return services.links_import(actor=self.request.user, rows=rows)
 
 
-# The unit page's panels (core.views.units.UNIT_PANELS): the records in a unit's subtree, linked to the list. -----
+# The unit page's panels (core.panels.UNIT_PANELS): the records in a unit's subtree, linked to the list. -----
 
 
 def unit_panel(model, unit_path: str, list_name: str, label):

@@ -7,9 +7,8 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from core.api.filters import GovAPIFilterSet, IntegerFilter, KeyFilter
-from core.api.viewsets import GovModelViewSet, raise_validation
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, raise_validation, visible
 from core.services import snapshot
-from inventory.api import InventorySerializer, visible
 from inventory.models import DataResource, System
 
 from .. import choices as c
@@ -19,7 +18,7 @@ from ..services.risks import risk_save
 RELATED = ("systems", "data_resources")
 
 
-class RiskSerializer(InventorySerializer):
+class RiskSerializer(GovModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:risk-detail")
     systems = serializers.PrimaryKeyRelatedField(many=True, queryset=System.objects.all(), required=False)
     data_resources = serializers.PrimaryKeyRelatedField(many=True, queryset=DataResource.objects.all(), required=False)

@@ -6,10 +6,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import files
-from core.filtersets import GovFilterSet
+from core.filtersets import GovFilterSet, record_filter, within
+from core.forms import DATE, FieldsetForm, units_for
 from core.models import Unit
-from inventory.filtersets import system_filter, within
-from inventory.forms import DATE, FieldsetForm, units_for
+from inventory.models import System
 
 from .. import choices as c
 from .. import crypto
@@ -174,7 +174,7 @@ class AssessmentFilterSet(GovFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=c.AssessmentKind.choices)
     conclusion = django_filters.ChoiceFilter(label=_("Conclusion"), choices=c.Conclusion.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=c.Level.choices)
-    system = system_filter(_("Information system"), "system")
+    system = record_filter(System, _("Information system"), "system")
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), field_name="system__owner_unit", queryset=Unit.objects.all()
     )
@@ -192,7 +192,7 @@ class CryptoAssessmentFilterSet(GovFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=c.CryptoAssessmentKind.choices)
     conclusion = django_filters.ChoiceFilter(label=_("Conclusion"), choices=c.Conclusion.choices)
     level = django_filters.ChoiceFilter(label=_("Crypto level"), choices=[(n, n) for n in crypto.LEVELS])
-    system = system_filter(_("Information system"), "system")
+    system = record_filter(System, _("Information system"), "system")
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), field_name="system__owner_unit", queryset=Unit.objects.all()
     )

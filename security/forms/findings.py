@@ -9,10 +9,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import files
-from core.filtersets import GovFilterSet
+from core.filtersets import YES_NO, GovFilterSet, record_filter, within
+from core.forms import DATE, FieldsetForm, units_for
 from core.models import Unit
-from inventory.filtersets import YES_NO, system_filter, within
-from inventory.forms import DATE, FieldsetForm, units_for
 from inventory.models import System
 
 from .. import choices as c
@@ -103,7 +102,7 @@ class FindingFilterSet(GovFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=c.FindingStatus.choices)
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=c.Severity.choices)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=c.FindingSource.choices)
-    system = system_filter(_("Information system"), "system")
+    system = record_filter(System, _("Information system"), "system")
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), field_name="system__owner_unit", queryset=Unit.objects.all()
     )

@@ -2,8 +2,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import GOVERNMENT_KINDS
-from core.forms import GovModelForm
-from inventory.forms import units_for
+from core.forms import GovModelForm, units_for
 
 from ..models import SecurityPolicy
 

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.filtersets import GovFilterSet
+from core.filtersets import YES_NO, GovFilterSet, record_filter, within
+from core.forms import DATE, FieldsetForm
 from core.models import Unit
-from inventory.filtersets import YES_NO, system_filter, within
-from inventory.forms import DATE, FieldsetForm
+from inventory.models import System
 
 from .. import choices as c
 from ..models import Risk
@@ -80,7 +80,7 @@ class RiskFilterSet(GovFilterSet):
     likelihood = django_filters.ChoiceFilter(label=_("Likelihood"), choices=c.Likelihood.choices)
     impact = django_filters.ChoiceFilter(label=pgettext_lazy("risk", "Impact"), choices=c.Impact.choices)
     treatment = django_filters.ChoiceFilter(label=_("Treatment"), choices=c.Treatment.choices)
-    system = system_filter(_("Information system"), "systems")
+    system = record_filter(System, _("Information system"), "systems")
     overdue = django_filters.ChoiceFilter(label=_("Past due"), choices=YES_NO, method="filter_overdue")
     search_fields = ("title", "description", "treatment_plan")
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import DATE, units_for
 from core.widgets import use_autocomplete
-from inventory.forms import DATE, units_for
 from inventory.models import System
 
 from .. import scanner

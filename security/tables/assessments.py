@@ -6,8 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import Column, Table
-from inventory.tables import BadgeColumn, NowrapColumn
+from core.tables import BadgeColumn, Column, NowrapColumn, Table
 
 from .. import choices as c
 from .. import crypto

@@ -4,8 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import Column, Table
-from inventory.tables import NowrapColumn
+from core.tables import Column, NowrapColumn, Table
 
 from ..choices import GradingState
 

@@ -28,7 +28,7 @@ from core.views.generic import GateMixin, deny
 from core.widgets import use_autocomplete
 from inventory import impact
 from inventory.models import System
-from inventory.views.impact import graph_json
+from inventory.selectors.impact import graph_json
 
 from ..fusion import ranked, weights
 from ..models import Grading

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from core import gate
+from core.io.checks import resolve_codes
 from core.views.generic import (
     BulkDeleteView,
     BulkEditView,
@@ -15,9 +16,8 @@ from core.views.generic import (
     ObjectListView,
     ObjectView,
 )
+from core.views.imports import RecordImportView
 from inventory.models import DataResource, System
-from inventory.schemas import resolve_codes
-from inventory.views.records import RecordImportView
 
 from .. import choices as c
 from ..forms.risks import RiskFilterSet, RiskForm
