@@ -3,10 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core import gate
 from core.choices import UnitKind
 from core.models import Unit
-from core.tree import subtree_q
 from core.widgets import use_autocomplete
 
 
@@ -31,19 +29,24 @@ class GovModelForm(forms.ModelForm):
                 css = "form-check-input"
             widget.attrs.setdefault("class", css)
 
+    def limit_choices(self, name: str, *, model=None, action: str | None = None) -> None:
+        """Offer in field ``name`` only the records (units, systems…) that sit where the user may ``action`` records
+        of ``model``: by default the form's own model, "add" for a new record and "change" for an existing one.
+        The field checks a posted key against the same gated queryset, so one outside it is the field's error."""
+        if name in self.fields:
+            action = action or ("change" if self.instance.pk else "add")
+            field = self.fields[name]
+            field.queryset = field.queryset.restrict(self.user, action, grants_of=model or type(self.instance))
+
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def units_for(user, model, action: str):
-    """Units where ``user`` may ``action`` records of ``model``: the gate's grants for that model, laid on the unit
-    tree, so a liaison is offered their own department and not every unit they can merely see."""
-    q = None
-    for path, descendants in gate.unit_paths(user, model, action):
-        part = subtree_q("path", path, descendants)
-        q = part if q is None else q | part
-    units = Unit.objects.restrict(user, "view").order_by("path")
-    return units.filter(q) if q is not None else units.none()
+def units_where(user, action: str, model):
+    """Units where ``user`` may ``action`` records of ``model``, among those they may see, in tree order: the gate's
+    grants for that model laid on the unit tree, so a liaison is offered their own department and not every unit
+    they can merely see."""
+    return Unit.objects.restrict(user, "view").restrict(user, action, grants_of=model).order_by("path")
 
 
 class FieldsetForm(GovModelForm):
@@ -56,12 +59,6 @@ class FieldsetForm(GovModelForm):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 3
-
-    def scope_units(self, name: str) -> None:
-        """Offer only units where the user may create (new) or change (existing) this kind of record."""
-        if name in self.fields:
-            action = "change" if self.instance.pk else "add"
-            self.fields[name].queryset = units_for(self.user, type(self.instance), action)
 
     def groups(self):
         for title, rows in self.fieldsets:

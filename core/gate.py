@@ -77,12 +77,14 @@ def has_perm(user, model, action: str) -> bool:
     return bool(grants(user).get(label(model), {}).get(action))
 
 
-def scope_q(user, model, action: str = "view") -> Q | None:
-    """One Q for every object of ``model`` the user may ``action``; None when there are none."""
+def scope_q(user, model, action: str = "view", *, path_field: str | None = None) -> Q | None:
+    """One Q for every object of ``model`` the user may ``action``; None when there are none. With ``path_field``,
+    the same path ranges on another lookup: the rows of another model that sit where the user may ``action`` a
+    ``model`` record (``RestrictedQuerySet.restrict(..., grants_of=model)``)."""
     entries = grants(user).get(label(model), {}).get(action)
     if not entries:
         return None
-    field = model.scope_path
+    field = path_field or model.scope_path
     if field is None:
         return Q()  # reference data: the permission alone decides
     q = Q()

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE, FieldsetForm, units_for
+from core.forms import DATE, FieldsetForm
 
 from . import choices as c
 from .models import RESOURCE_CODE, DataItem, DataResource, Link, ServiceItem, System
@@ -49,7 +49,7 @@ class SystemForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope_units("owner_unit")
+        self.limit_choices("owner_unit")
 
 
 class ServiceItemForm(FieldsetForm):
@@ -61,7 +61,7 @@ class ServiceItemForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope_units("unit")
+        self.limit_choices("unit")
         if "systems" in self.fields:
             self.fields["systems"].help_text = _("Type a name or code to add a system.")
 
@@ -117,7 +117,7 @@ class DataResourceForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope_units("provider")
+        self.limit_choices("provider")
         self.auto_code = False
         if "code" in self.fields:
             self.fields["code"].required = False
@@ -216,10 +216,6 @@ class LinkForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        action = "change" if self.instance.pk else "add"
-        if "from_system" in self.fields:
-            # A link belongs to the department of its source system (its scope path).
-            field = self.fields["from_system"]
-            field.queryset = field.queryset.filter(owner_unit__in=units_for(self.user, Link, action))
+        self.limit_choices("from_system")  # a link belongs to its source system's department (its scope path)
         if "resources" in self.fields:
             self.fields["resources"].help_text = _("Type a name or code to add a resource.")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import staging, uploads
+from core.forms import units_where
 from core.io.export import content_disposition
 from core.models import Unit
 from core.params import int_param
@@ -23,7 +24,6 @@ from core.staging import staging_dir
 from core.views.generic import GateMixin, deny
 from core.widgets import use_autocomplete
 from inventory import dcat
-from inventory.forms import units_for
 from inventory.models import DataResource
 
 FORMAT_CHOICES = [(key, label) for key, (label, _type, _name) in dcat.FORMATS.items()]
@@ -49,8 +49,8 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Where the user may both add and import resources; anything else is "not one of the available choices".
-        importable = units_for(user, DataResource, "import").values("pk")
-        self.fields["unit"].queryset = units_for(user, DataResource, "add").filter(pk__in=importable)
+        units = units_where(user, "add", DataResource).restrict(user, "import", grants_of=DataResource)
+        self.fields["unit"].queryset = units
         use_autocomplete(self.fields["unit"])
 
 

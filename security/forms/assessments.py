@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import files
 from core.filtersets import GovFilterSet, record_filter, within
-from core.forms import DATE, FieldsetForm, units_for
+from core.forms import DATE, FieldsetForm
 from core.models import Unit
 from inventory.models import System
 
@@ -32,9 +32,7 @@ class ReportFormMixin:
             types=files.accepted_suffixes(),
             mb=files.max_bytes() // 1048576,
         )
-        action = "change" if self.instance.pk else "add"
-        field = self.fields["system"]
-        field.queryset = field.queryset.filter(owner_unit__in=units_for(self.user, type(self.instance), action))
+        self.limit_choices("system")
 
     def clean_report(self):
         upload = self.cleaned_data.get("report")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import files
 from core.filtersets import YES_NO, GovFilterSet, record_filter, within
-from core.forms import DATE, FieldsetForm, units_for
+from core.forms import DATE, FieldsetForm
 from core.models import Unit
 from inventory.models import System
 
@@ -52,9 +52,7 @@ class FindingForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        action = "change" if self.instance.pk else "add"
-        field = self.fields["system"]
-        field.queryset = field.queryset.filter(owner_unit__in=units_for(self.user, Finding, action))
+        self.limit_choices("system")
         if not self.instance.pk:
             self.fields["found_on"].initial = timezone.localdate()
         elif self.instance.deadline and was_policy_deadline(
@@ -215,7 +213,7 @@ class ScannerMappingForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope_units("unit")
+        self.limit_choices("unit")
         for target in scanner.TARGETS:
             self.fields[f"column_{target.name}"] = forms.CharField(
                 label=target.label,

@@ -53,7 +53,7 @@ class RiskForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope_units("unit")
+        self.limit_choices("unit")
         for name, choices, label in (
             ("likelihood", c.Likelihood.choices, _("Likelihood")),
             ("impact", c.Impact.choices, pgettext_lazy("risk", "Impact")),
