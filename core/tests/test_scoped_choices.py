@@ -72,7 +72,13 @@ def test_grants_of_lays_another_models_grants_on_this_models_scope_path(tree, us
 
 
 def system_data(unit) -> dict:
-    return {"name": "选择测试系统", "code": "XZ-001", "owner_unit": unit.pk, "status": "running", "user_scope": "public"}
+    return {
+        "name": "选择测试系统",
+        "code": "XZ-001",
+        "owner_unit": unit.pk,
+        "status": "running",
+        "user_scope": "public",
+    }
 
 
 @pytest.mark.parametrize("where", ["township_a", "county_a", "sub_a"])
