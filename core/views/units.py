@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -47,14 +48,13 @@ class UnitView(ObjectView):
             .annotate(child_count=Count("children"))
             .order_by("path")
         )
-        from accounts.models import User
-
+        User = get_user_model()
         people = User.objects.restrict(user, "view").filter(unit=obj).order_by("username")[:50]
         subtree = Unit.objects.restrict(user, "view").filter(subtree_q("path", obj.path))
         counts = {
             "children": children.count(),
             "subtree_units": subtree.count() - 1,
-            "people": versions.subtree_count(user, User, "unit__path", obj.path),
+            "people": versions.subtree_count(user, User, User.scope_path, obj.path),
         }
         ancestors = (
             Unit.objects.restrict(user, "view")
