@@ -28,7 +28,8 @@ from core.views.generic import (
 from core.views.imports import BulkImportView
 
 from .. import choices as c
-from ..forms.findings import FindingFilterSet, FindingForm, RectifyForm, RejectForm, VerifyForm
+from ..filtersets.findings import FindingFilterSet
+from ..forms.findings import FindingForm, RectifyForm, RejectForm, VerifyForm
 from ..models import Assessment, CryptoAssessment, Finding
 from ..schemas.findings import check_systems, finding_schema
 from ..services import findings as services
@@ -237,7 +238,7 @@ class RejectView(StepView):
 
 
 def system_panel(user, system) -> dict:
-    """For the system page: ``{"findings_panel": …}`` for ``templates/security/system_findings.html`` — the
+    """For the system page: ``{"findings_panel": …}`` for ``security/system_findings.html`` — the
     system's findings not yet verified by severity, how many await verification, how many are overdue, and links
     to the list, to add one and to import a scan; ``{"findings_panel": None}`` when the user may see no findings."""
     if not gate.has_perm(user, Finding, "view"):

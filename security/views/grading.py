@@ -24,11 +24,11 @@ from inventory.models import System
 from .. import grading as table
 from .. import report
 from ..choices import GradingState, HarmDegree, HarmObject, Opinion
+from ..filtersets.grading import GradingFilterSet
 from ..forms.grading import (
     ApproveForm,
     ExpertOpinionForm,
     FileForm,
-    GradingFilterSet,
     GradingForm,
     RegradeForm,
     RejectForm,
@@ -293,7 +293,7 @@ class GradingReportView(GateMixin, View):
 
 
 def system_panel(user, system) -> dict:
-    """For the system page: ``{"grading_panel": …}`` for ``templates/security/system_grading.html`` — the level,
+    """For the system page: ``{"grading_panel": …}`` for ``security/system_grading.html`` — the level,
     state, filing number and deadlines with a link to the grading, or "Grade this system" when there is none."""
     grading = Grading.objects.restrict(user, "view").filter(system=system).first()
     can_add = grading is None and gradable(user, system)
