@@ -1,12 +1,16 @@
-"""Forms of the inventory's records. Every choice of a unit, system or resource comes through the gate."""
+"""Forms of the inventory: its records, a zombie decision, the DCAT exchange. Every choice of a unit, system or
+resource comes through the gate."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE, FieldsetForm
+from core.forms import DATE, FieldsetForm, units_where
+from core.models import Unit
+from core.widgets import use_autocomplete
 
 from . import choices as c
+from . import dcat
 from .models import RESOURCE_CODE, DataItem, DataResource, Link, ServiceItem, System
 
 
@@ -219,3 +223,56 @@ class LinkForm(FieldsetForm):
         self.limit_choices("from_system")  # a link belongs to its source system's department (its scope path)
         if "resources" in self.fields:
             self.fields["resources"].help_text = _("Type a name or code to add a resource.")
+
+
+class ZombieReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "---------"), *c.ZombieDecision.choices])
+    target_system = forms.ModelChoiceField(label=_("Integrate into"), queryset=System.objects.none(), required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to keep a flagged system; otherwise the check's findings are recorded."),
+    )
+
+    def __init__(self, *args, user, system, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = (
+            System.objects.restrict(user, "view")
+            .exclude(pk=system.pk)
+            .exclude(status=c.SystemStatus.RETIRED)
+            .select_related("owner_unit")
+            .order_by("owner_unit__path", "code")
+        )
+        field = self.fields["target_system"]
+        field.queryset = targets
+        field.label_from_instance = lambda s: f"{s.name} · {s.owner_unit.name}"
+        self.fields["decision"].widget.attrs["class"] = "form-select"
+        field.widget.attrs["class"] = "form-select"
+        self.fields["reason"].widget.attrs["class"] = "form-control"
+
+
+FORMAT_CHOICES = [(key, label) for key, (label, _type, _name) in dcat.FORMATS.items()]
+
+
+class DcatExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"), choices=FORMAT_CHOICES, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+
+class DcatImportForm(forms.Form):
+    file = forms.FileField(label=_("Catalog file"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+    unit = forms.ModelChoiceField(
+        label=_("Provider"),
+        queryset=Unit.objects.none(),
+        help_text=_("The datasets become this unit's resources, whatever publisher the file names."),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Where the user may both add and import resources; anything else is "not one of the available choices".
+        units = units_where(user, "add", DataResource).restrict(user, "import", grants_of=DataResource)
+        self.fields["unit"].queryset = units
+        use_autocomplete(self.fields["unit"])

@@ -1,7 +1,6 @@
 """The inventory's analysis pages: the overview (with data quality), the zombie check and its decisions, and the
 duplicate candidates. Every number and row comes through ``restrict``; a focus unit only narrows the scope."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,6 +21,7 @@ from core.models import Unit
 from core.views.generic import GateMixin, apply_errors, deny
 from inventory import choices as c
 from inventory.duplicate_groups import add_group_items, duplicate_groups
+from inventory.forms import ZombieReviewForm
 from inventory.models import DataResource, ServiceItem, System, ZombieReview
 from inventory.rules import rules
 from inventory.selectors import quality
@@ -221,35 +221,6 @@ class ZombieListView(GateMixin, View):
         headers = [str(header) for header, _value in ZOMBIE_COLUMNS]
         rows = ([value(z) for _header, value in ZOMBIE_COLUMNS] for z in candidates)
         return export_response(fmt, str(_("Zombie candidates")), headers, rows)
-
-
-class ZombieReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=gettext_lazy("Decision"), choices=[("", "---------"), *c.ZombieDecision.choices])
-    target_system = forms.ModelChoiceField(
-        label=gettext_lazy("Integrate into"), queryset=System.objects.none(), required=False
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Required to keep a flagged system; otherwise the check's findings are recorded."),
-    )
-
-    def __init__(self, *args, user, system, **kwargs):
-        super().__init__(*args, **kwargs)
-        targets = (
-            System.objects.restrict(user, "view")
-            .exclude(pk=system.pk)
-            .exclude(status=c.SystemStatus.RETIRED)
-            .select_related("owner_unit")
-            .order_by("owner_unit__path", "code")
-        )
-        field = self.fields["target_system"]
-        field.queryset = targets
-        field.label_from_instance = lambda s: f"{s.name} · {s.owner_unit.name}"
-        self.fields["decision"].widget.attrs["class"] = "form-select"
-        field.widget.attrs["class"] = "form-select"
-        self.fields["reason"].widget.attrs["class"] = "form-control"
 
 
 class ZombieReviewView(GateMixin, View):

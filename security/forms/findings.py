@@ -7,7 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import files
-from core.forms import DATE, FieldsetForm
+from core.forms import DATE, FieldsetForm, GovModelForm
 from inventory.models import System
 
 from .. import choices as c
@@ -203,3 +203,9 @@ class ScannerMappingForm(FieldsetForm):
         mapping.columns = {t.name: data[f"column_{t.name}"] for t in scanner.TARGETS if data.get(f"column_{t.name}")}
         mapping.severities = data["words"]
         return mapping
+
+
+class FindingBulkForm(GovModelForm):
+    class Meta:
+        model = Finding
+        fields = ["owner", "severity"]

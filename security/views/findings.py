@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import files, gate
-from core.forms import GovModelForm
 from core.params import choice_param, int_param
 from core.services import ConflictError
 from core.views import generic
@@ -29,7 +28,7 @@ from core.views.imports import BulkImportView
 
 from .. import choices as c
 from ..filtersets.findings import FindingFilterSet
-from ..forms.findings import FindingForm, RectifyForm, RejectForm, VerifyForm
+from ..forms.findings import FindingBulkForm, FindingForm, RectifyForm, RejectForm, VerifyForm
 from ..models import Assessment, CryptoAssessment, Finding
 from ..schemas.findings import check_systems, finding_schema
 from ..services import findings as services
@@ -129,12 +128,6 @@ class FindingDeleteView(ObjectDeleteView):
         services.finding_delete(actor=request.user, finding=finding)
         messages.success(request, _("Deleted “{name}”.").format(name=finding))
         return HttpResponseRedirect(self.url("list"))
-
-
-class FindingBulkForm(GovModelForm):
-    class Meta:
-        model = Finding
-        fields = ["owner", "severity"]
 
 
 class FindingBulkEditView(BulkEditView):
