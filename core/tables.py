@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -233,6 +234,29 @@ class NowrapColumn(Column):
     def html(self, obj):
         text = self.text(obj)
         return format_html('<span class="text-nowrap">{}</span>', text) if text else ""
+
+
+class DueColumn(Column):
+    """A due date, red once it has passed; with ``provisional`` (the name of a flag on the row), marked "provisional"
+    when it was counted on a year whose holiday calendar is not loaded yet."""
+
+    def __init__(self, name, header, provisional: str = "", **kwargs):
+        super().__init__(name, header, **kwargs)
+        self.provisional = provisional
+
+    def html(self, obj):
+        value = self.value(obj)
+        if value is None:
+            return ""
+        css = "text-nowrap text-danger fw-bold" if value < timezone.localdate() else "text-nowrap"
+        mark = ""
+        if self.provisional and getattr(obj, self.provisional):
+            mark = format_html(
+                ' <span class="badge bg-yellow-lt" title="{}">{}</span>',
+                _("Counted on weekends only: the holiday calendar of that year is not loaded yet."),
+                _("provisional"),
+            )
+        return format_html('<span class="{}">{}</span>{}', css, value.isoformat(), mark)
 
 
 class AnnotationColumn(Column):

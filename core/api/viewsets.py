@@ -160,3 +160,37 @@ class GovModelViewSet(viewsets.ModelViewSet):
 
 class ReadOnlyGovViewSet(GovModelViewSet):
     http_method_names = ["get", "head", "options"]
+
+
+class RelatedFieldsViewSet(GovModelViewSet):
+    """A record written together with its related rows — many-to-many keys (a service item's systems), nested rows
+    (a data resource's items) — by the app's service. Create and update call ``save(obj, related, before,
+    expected_version)``, which calls that service: ``related`` holds each of ``related_fields`` as the request gives
+    it, or None (leave it as it is) when the request does not. A refusal of the service is the API's 400."""
+
+    related_fields: tuple[str, ...] = ()
+
+    def save(self, obj, related: dict, before=None, expected_version=None):
+        raise NotImplementedError
+
+    def split(self, serializer) -> tuple[dict, dict]:
+        data = dict(serializer.validated_data)
+        return data, {name: data.pop(name, None) for name in self.related_fields}
+
+    def perform_create(self, serializer):
+        data, related = self.split(serializer)
+        try:
+            serializer.instance = self.save(serializer.Meta.model(**data), related)
+        except DjangoValidationError as exc:
+            raise_validation(exc)
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        before = snapshot(instance)
+        data, related = self.split(serializer)
+        for key, value in data.items():
+            setattr(instance, key, value)
+        try:
+            self.save(instance, related, before, self.expected_version(instance))
+        except DjangoValidationError as exc:
+            raise_validation(exc)

@@ -148,3 +148,35 @@ def test_every_domain_app_has_the_same_shape(app):
     if not (folder / "tests" / "__init__.py").exists():
         missing.append("tests/")
     assert missing == []
+
+
+PARTS_BY_SUFFIX = {"Form": "forms", "FilterSet": "filtersets", "Table": "tables", "Serializer": "api"}
+
+
+@pytest.mark.parametrize("app", DOMAIN_APPS)
+def test_views_hold_no_forms_filter_sets_tables_or_serializers(app):
+    """Each lives in its own part (``ZombieReviewForm`` was in the inventory's analysis views)."""
+    wrong = []
+    for path in sorted((ROOT / app / "views").rglob("*.py")) + [ROOT / app / "views.py"]:
+        if not path.exists():
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.name.endswith(tuple(PARTS_BY_SUFFIX)):
+                wrong.append((where(path, node.lineno), node.name))
+    assert wrong == []
+
+
+NAMED_PARTS = ("views", "forms", "filtersets", "tables", "api")
+
+
+def test_no_two_views_forms_or_tables_share_a_name():
+    """A name says what the thing is: three classes called ``StepView`` said nothing."""
+    seen: dict[str, list[str]] = {}
+    for app in ("core", *DOMAIN_APPS):
+        for path in python_files(app, tests=False):
+            if Path(path.relative_to(ROOT).parts[1]).stem not in NAMED_PARTS:
+                continue
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                if isinstance(node, ast.ClassDef):
+                    seen.setdefault(node.name, []).append(where(path, node.lineno))
+    assert {name: places for name, places in seen.items() if len(places) > 1} == {}

@@ -111,11 +111,11 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class StepForm(forms.Form):
+class FindingStepForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class RectifyForm(StepForm):
+class FindingRectifyForm(FindingStepForm):
     rectification = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
     )
@@ -136,7 +136,7 @@ class RectifyForm(StepForm):
         return uploads
 
 
-class VerifyForm(StepForm):
+class FindingVerifyForm(FindingStepForm):
     note = forms.CharField(
         label=_("Verification note"),
         required=False,
@@ -144,7 +144,7 @@ class VerifyForm(StepForm):
     )
 
 
-class RejectForm(StepForm):
+class FindingRejectForm(FindingStepForm):
     note = forms.CharField(
         label=_("Why the rectification does not hold"),
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),

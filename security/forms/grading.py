@@ -62,7 +62,7 @@ class ExpertOpinionForm(GovModelForm):
             self.initial.setdefault("given_on", timezone.localdate())
 
 
-class StepForm(forms.Form):
+class GradingStepForm(forms.Form):
     """Carries the version the user saw, so a step on a grading someone else just moved is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -76,14 +76,14 @@ class StepForm(forms.Form):
                 field.widget.attrs.setdefault("class", "form-control")
 
 
-class ApproveForm(StepForm):
+class GradingApproveForm(GradingStepForm):
     approved_by_name = forms.CharField(
         label=_("Approved by (supervising department)"), max_length=100, help_text=_("e.g. 甲县委网信办")
     )
     approved_on = forms.DateField(label=_("Approved on"), widget=DATE, initial=timezone.localdate)
 
 
-class FileForm(StepForm):
+class GradingFileForm(GradingStepForm):
     filing_number = forms.CharField(label=_("Filing number"), max_length=60)
     certificate_date = forms.DateField(label=_("Certificate date"), widget=DATE)
     filed_on = forms.DateField(label=_("Filed on"), widget=DATE, initial=timezone.localdate)
@@ -92,9 +92,9 @@ class FileForm(StepForm):
     )
 
 
-class RejectForm(StepForm):
+class GradingRejectForm(GradingStepForm):
     reason = forms.CharField(label=_("Reason for the rejection"), widget=forms.Textarea)
 
 
-class RegradeForm(StepForm):
+class GradingRegradeForm(GradingStepForm):
     reason = forms.CharField(label=_("Why regrade"), widget=forms.Textarea, required=False)

@@ -26,12 +26,12 @@ from .. import report
 from ..choices import GradingState, HarmDegree, HarmObject, Opinion
 from ..filtersets.grading import GradingFilterSet
 from ..forms.grading import (
-    ApproveForm,
     ExpertOpinionForm,
-    FileForm,
+    GradingApproveForm,
+    GradingFileForm,
     GradingForm,
-    RegradeForm,
-    RejectForm,
+    GradingRegradeForm,
+    GradingRejectForm,
 )
 from ..models import ExpertOpinion, Grading, SecurityPolicy
 from ..schemas.grading import grading_schema
@@ -148,7 +148,12 @@ class GradingView(ObjectView):
         inputs carry the range the service accepts (services.grading: after the grading or the approval, not in the
         future), so the browser's date picker offers only those days."""
         initial = {"version": grading.version}
-        forms = {"approve": ApproveForm, "file": FileForm, "reject": RejectForm, "regrade": RegradeForm}
+        forms = {
+            "approve": GradingApproveForm,
+            "file": GradingFileForm,
+            "reject": GradingRejectForm,
+            "regrade": GradingRegradeForm,
+        }
         built = {
             name: form(initial=initial, auto_id=f"{name}_%s") if allowed[name] else None for name, form in forms.items()
         }
