@@ -180,3 +180,19 @@ def test_no_two_views_forms_or_tables_share_a_name():
                 if isinstance(node, ast.ClassDef):
                     seen.setdefault(node.name, []).append(where(path, node.lineno))
     assert {name: places for name, places in seen.items() if len(places) > 1} == {}
+
+
+HTML_BUILDERS = {"mark_safe", "SafeString", "format_html", "format_html_join"}
+
+
+@pytest.mark.parametrize("app", ("core", *DOMAIN_APPS))
+def test_views_build_no_html(app):
+    """Templates render, views decide: the system page's links and the overview's rows were HTML put together in
+    Python and marked safe."""
+    wrong = []
+    for path in python_files(app, tests=False):
+        if Path(path.relative_to(ROOT).parts[1]).stem != "views":
+            continue
+        for line, _module, names in imports(path):
+            wrong += [(where(path, line), name) for name in names if name in HTML_BUILDERS]
+    assert wrong == []

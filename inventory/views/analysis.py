@@ -26,7 +26,7 @@ from inventory.models import DataResource, ServiceItem, System, ZombieReview
 from inventory.rules import rules
 from inventory.selectors import quality
 from inventory.selectors.overview import overview, sort_departments
-from inventory.views import analysis_tables as tables
+from inventory.views import analysis_rows
 from inventory.zombies import CRITERIA, latest_reviews, zombie_candidates, zombie_review_create
 
 QUALITY_ROWS = 50  # departments listed in the quality section before "show all"
@@ -70,10 +70,11 @@ class OverviewView(GateMixin, View):
                 {"header": header, "next": f"-{key}" if sort == key else key, "arrow": arrow(sort, key)}
                 for key, header in DEPARTMENT_HEADERS
             ],
-            "department_rows": tables.department_rows(shown, f"{base}&" if base else ""),
+            "department_rows": analysis_rows.department_rows(shown),
+            "focus_querystring": f"{base}&" if base else "",
             "departments_more": len(departments) - len(shown),
             "quality_units": quality_units,
-            "quality_rows": tables.quality_units(quality_units),
+            "quality_rows": analysis_rows.quality_units(quality_units),
             "quality_more": 0 if show_all else max(0, len(data.quality_units) - QUALITY_ROWS),
             "governments": government_choices(user),
             "can_resources": can_resources,

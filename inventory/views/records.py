@@ -6,8 +6,6 @@ from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -67,12 +65,6 @@ class SystemListView(ObjectListView):
 
 
 LINKS_SHOWN = 100  # per direction on a system's page; the link list has them all
-LINK_ROW = (
-    '<div class="list-group-item"><div class="row align-items-center g-2">'
-    '<div class="col-auto"><i class="ti {} text-secondary"></i></div>'
-    '<div class="col text-truncate">{}<div class="small text-secondary">{}</div></div>'
-    '<div class="col-auto"><a href="{}" class="btn btn-sm btn-ghost-secondary">{}</a></div></div></div>'
-)
 
 
 class SystemView(ObjectView):
@@ -108,32 +100,23 @@ class SystemView(ObjectView):
                 row.update(other_name=names.placeholder(System), other_unit="", other_path="")
         return rows
 
-    def render_links(self, rows: list[dict], outgoing: bool) -> None:
+    def describe_links(self, rows: list[dict], outgoing: bool) -> None:
+        """What the page shows of each link (``inventory/system_links.html`` renders it): the arrow, the other end
+        (a link only where the reader may see it), its unit, method, frequency and resources, and its own page."""
         method, frequency = choice_labels(Link, "method"), choice_labels(Link, "frequency")
-        details = escape(_("Details"))
         arrow = "ti-arrow-right" if outgoing else "ti-arrow-left"
         for row in rows:
             n = row["resource_count"]
-            other = escape(row["other_name"])
-            if row["other_visible"]:
-                other = f'<a href="{pk_url("inventory:system", row["other_id"])}">{other}</a>'
-            else:
-                other = f'<span class="text-secondary">{other}</span>'
             facts = [
                 row["other_unit"],
                 method.get(row["method"], row["method"]),
                 frequency.get(row["frequency"], row["frequency"]),
                 ngettext("%(n)s resource", "%(n)s resources", n) % {"n": n} if n else "",
             ]
-            row["html"] = mark_safe(  # noqa: S308 — every value is escaped here or is an URL of integers
-                LINK_ROW.format(
-                    "ti-arrows-left-right" if row["direction"] == c.LinkDirection.TWO_WAY else arrow,
-                    other,
-                    escape(" · ".join(str(fact) for fact in facts if fact)),
-                    pk_url("inventory:link", row["pk"]),
-                    details,
-                )
-            )
+            row["icon"] = "ti-arrows-left-right" if row["direction"] == c.LinkDirection.TWO_WAY else arrow
+            row["other_url"] = pk_url("inventory:system", row["other_id"]) if row["other_visible"] else ""
+            row["facts"] = " · ".join(str(fact) for fact in facts if fact)
+            row["url"] = pk_url("inventory:link", row["pk"])
 
     def extra_context(self, obj):
         user = self.request.user
@@ -148,8 +131,8 @@ class SystemView(ObjectView):
             ),
         )
         links_out, links_in = self.link_rows(links, obj, True), self.link_rows(links, obj, False)
-        self.render_links(links_out, True)
-        self.render_links(links_in, False)
+        self.describe_links(links_out, True)
+        self.describe_links(links_in, False)
         list_url = reverse("inventory:link_list")
         link_groups = [
             (_("Outgoing"), links_out, True, counts["out"], f"{list_url}?from_system={obj.pk}"),
