@@ -64,6 +64,19 @@ def within(field: str):
     return django_filters.ModelChoiceFilter(label=_("Within"), queryset=Unit.objects.all(), method=apply)
 
 
+def yes_no_filter(label, condition):
+    """ "Yes" keeps the rows meeting ``condition()``, "No" the others (a Q built per request: it may read today)."""
+
+    def apply(queryset, name, value):
+        if value == "yes":
+            return queryset.filter(condition())
+        if value == "no":
+            return queryset.exclude(condition())
+        return queryset
+
+    return django_filters.ChoiceFilter(label=label, choices=YES_NO, method=apply)
+
+
 def record_filter(model, label, field_name: str):
     """A choice of one ``model`` record (a system, a data resource) at ``field_name``; GovFilterSet offers only the
     records the user may see, through the gated autocomplete."""
@@ -97,16 +110,13 @@ class GovFilterSet(django_filters.FilterSet):
 class UnitFilterSet(GovFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
     parent = django_filters.ModelChoiceFilter(label=_("Parent"), queryset=Unit.objects.all())
-    within = django_filters.ModelChoiceFilter(label=_("Within"), queryset=Unit.objects.all(), method="filter_within")
+    within = within("path")
     code = django_filters.CharFilter(label=_("Code"))
     search_fields = ("name", "short_name", "code")
 
     class Meta:
         model = Unit
         fields = ["q", "kind", "parent", "within", "code"]
-
-    def filter_within(self, queryset, name, value):
-        return queryset.filter(subtree_q("path", value.path)) if value else queryset
 
 
 class RoleAssignmentFilterSet(GovFilterSet):

@@ -12,10 +12,6 @@ from . import choices as c
 from .models import DataResource, Link, ServiceItem, System
 
 
-def system_filter(label, field_name: str):
-    return record_filter(System, label, field_name)
-
-
 class SystemFilterSet(GovFilterSet):
     owner_unit = django_filters.ModelChoiceFilter(label=_("Owning department"), queryset=Unit.objects.all())
     within = within("owner_unit__path")
@@ -50,7 +46,7 @@ class ServiceItemFilterSet(GovFilterSet):
     unit = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Unit.objects.all())
     within = within("unit__path")
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=c.Channel.choices)
-    system = system_filter(_("Delivering system"), "systems")
+    system = record_filter(System, _("Delivering system"), "systems")
     search_fields = ("name", "code")
 
     class Meta:
@@ -66,7 +62,7 @@ class DataResourceFilterSet(GovFilterSet):
     sharing_type = django_filters.ChoiceFilter(label=_("Sharing type"), choices=c.SharingType.choices)
     open_attribute = django_filters.ChoiceFilter(label=_("Open attribute"), choices=c.OpenAttribute.choices)
     update_cycle = django_filters.ChoiceFilter(label=_("Update cycle"), choices=c.UpdateCycle.choices)
-    system = system_filter(_("Holding system"), "system")
+    system = record_filter(System, _("Holding system"), "system")
     data_class = django_filters.ChoiceFilter(label=_("Data classification"), choices=c.DataClass.choices)
     search_fields = ("name", "code", "abstract")
 
@@ -98,8 +94,8 @@ class DataResourceFilterSet(GovFilterSet):
 
 
 class LinkFilterSet(GovFilterSet):
-    from_system = system_filter(_("From system"), "from_system")
-    to_system = system_filter(_("To system"), "to_system")
+    from_system = record_filter(System, _("From system"), "from_system")
+    to_system = record_filter(System, _("To system"), "to_system")
     method = django_filters.ChoiceFilter(label=_("Method"), choices=c.LinkMethod.choices)
     frequency = django_filters.ChoiceFilter(label=_("Frequency"), choices=c.LinkFrequency.choices)
     within = within("from_system__owner_unit__path")

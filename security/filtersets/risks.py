@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.filtersets import YES_NO, GovFilterSet, record_filter, within
+from core.filtersets import GovFilterSet, record_filter, within, yes_no_filter
 from core.models import Unit
 from inventory.models import System
 
@@ -33,21 +33,15 @@ class RiskFilterSet(GovFilterSet):
     impact = django_filters.ChoiceFilter(label=pgettext_lazy("risk", "Impact"), choices=c.Impact.choices)
     treatment = django_filters.ChoiceFilter(label=_("Treatment"), choices=c.Treatment.choices)
     system = record_filter(System, _("Information system"), "systems")
-    overdue = django_filters.ChoiceFilter(label=_("Past due"), choices=YES_NO, method="filter_overdue")
+    # Not closed and past its due date.
+    overdue = yes_no_filter(
+        _("Past due"), lambda: Q(due_date__lt=timezone.localdate()) & ~Q(status=c.RiskStatus.CLOSED)
+    )
     search_fields = ("title", "description", "treatment_plan")
 
     class Meta:
         model = Risk
         fields = ["q", "unit", "within", "status", "rating", "likelihood", "impact", "treatment", "system", "overdue"]
-
-    def filter_overdue(self, queryset, name, value):
-        """Not closed and past its due date (yes), or not (no)."""
-        late = Q(due_date__lt=timezone.localdate()) & ~Q(status=c.RiskStatus.CLOSED)
-        if value == "yes":
-            return queryset.filter(late)
-        if value == "no":
-            return queryset.exclude(late)
-        return queryset
 
     def filter_rating(self, queryset, name, value):
         if not value:
