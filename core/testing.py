@@ -5,6 +5,7 @@ A model's tests subclass ``StandardViewTests`` / ``StandardAPITests``, set a few
 with permission and with the object outside scope (404), plus a query budget for the list.
 """
 
+import csv
 import gc
 import io
 import time
@@ -77,6 +78,17 @@ def measure() -> Iterator[Cost]:
             tracemalloc.stop()
         else:
             cost.peak_mb = (_rss_kb("VmHWM") - base) / 1024
+
+
+def csv_bytes(schema, rows: list[dict]) -> bytes:
+    """A CSV with the import schema's headers in the active language (so it works before and after translation) and
+    one line per row (by column name; a missing value is an empty cell)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(column.header) for column in schema.columns])
+    for row in rows:
+        writer.writerow([row.get(column.name, "") for column in schema.columns])
+    return out.getvalue().encode("utf-8")
 
 
 def make_unit(name: str, code: str, kind: str, parent: Unit | None = None, **fields) -> Unit:

@@ -1,9 +1,7 @@
 """Records of the inventory made through its services, for any app's tests: systems, resources with their items,
 service items and links, and a CSV written with an import schema's headers."""
 
-import csv
 import datetime as dt
-import io
 import itertools
 from decimal import Decimal
 
@@ -21,16 +19,6 @@ SYSTEMS = [
 ]
 ITEMS = ["城乡居民基本医疗保险参保登记", "不动产抵押权登记", "个体工商户设立登记", "最低生活保障待遇申请"]
 RESOURCES = ["城乡居民参保信息", "不动产权属信息", "市场主体登记信息", "低保对象名册"]
-
-
-def csv_bytes(schema, rows: list[dict]) -> bytes:
-    """A CSV with the template's headers in the active language, so it works before and after translation."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(column.header) for column in schema.columns])
-    for row in rows:
-        writer.writerow([row.get(column.name, "") for column in schema.columns])
-    return out.getvalue().encode("utf-8")
 
 
 def new_system(unit, **fields) -> System:

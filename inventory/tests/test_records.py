@@ -10,12 +10,13 @@ from django.urls import reverse
 
 from core import testing
 from core.models import AuditRecord
+from core.testing import csv_bytes
 from inventory import choices as c
 from inventory.models import DataResource, Link, ServiceItem, System, ZombieReview
 from inventory.schemas import dataresource_schema, link_schema, serviceitem_schema, system_schema
 from inventory.services import link_save
 from inventory.tests import factories
-from inventory.tests.factories import csv_bytes, new_item, new_link, new_resource, new_system
+from inventory.tests.factories import new_item, new_link, new_resource, new_system
 
 
 def pks(values) -> list:
