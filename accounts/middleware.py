@@ -4,11 +4,10 @@ from django.utils.translation import gettext as _
 
 from accounts.services import password_expired
 
-FOCUS_KEY = "unit_focus"
 ALWAYS_ALLOWED = ("/accounts/", "/static/", "/i18n/")
 
 
-class SecurityPolicyMiddleware:
+class PasswordExpiryMiddleware:
     """An expired password must be changed before anything else: pages send the user to the change form, the API
     (signed in by session; tokens are refused in ``accounts.tokens``) answers 403."""
 
@@ -17,9 +16,6 @@ class SecurityPolicyMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        focus = request.session.get(FOCUS_KEY) if hasattr(request, "session") else None
-        if focus and user is not None and user.is_authenticated:
-            user._gate_focus = focus
         if (
             user is not None
             and user.is_authenticated

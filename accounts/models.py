@@ -14,7 +14,11 @@ class UserQuerySet(RestrictedQuerySet):
 
 
 class GovUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
-    pass
+    def create_user(self, username, email=None, password=None, **extra_fields):
+        """A new account; a password given here is new, so its age starts now (``services.password_expired``)."""
+        if password is not None:
+            extra_fields.setdefault("password_changed_at", timezone.now())
+        return super().create_user(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -37,6 +41,7 @@ class User(AbstractUser):
 
     objects = GovUserManager()
     scope_path = "unit__path"
+    hidden_name = _("Someone in another unit")  # a person the reader may not see (core.names)
     audit_exclude = (
         "password",
         "last_login",

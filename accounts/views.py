@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services, tokens
+from accounts.filtersets import UserFilterSet
 from accounts.forms import CodeForm, LoginForm, PasswordChangeForm, TokenForm, UserForm
 from accounts.models import ApiToken, User
 from accounts.schemas import user_schema
 from accounts.tables import UserTable
 from core import gate
 from core.crypto import sm4_decrypt, sm4_encrypt
-from core.filtersets import GovFilterSet
 from core.views.generic import (
     BulkEditView,
     ObjectDeleteView,
@@ -278,14 +278,6 @@ def token_revoke_view(request, key):
 
 
 # User administration ------------------------------------------------------------------------------------------
-
-
-class UserFilterSet(GovFilterSet):
-    search_fields = ("username", "full_name", "title")
-
-    class Meta:
-        model = User
-        fields = ["q", "unit", "is_active"]
 
 
 class UserListView(ObjectListView):

@@ -15,9 +15,7 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(seed_after_migrate, sender=self)
 
-        from accounts.models import User
         from core import search
         from core.models import Unit
 
         search.register(Unit, fields=["name", "short_name", "code"], url="core:unit")
-        search.register(User, fields=["full_name", "username", "title"], url="accounts:user")

@@ -1,3 +1,6 @@
+"""The filter sets every list builds on: choices through the gate, whole numbers that cannot overflow, the search
+box, "within this unit's subtree" and a choice of one record."""
+
 import django_filters
 from django import forms
 from django.db import models
@@ -49,6 +52,37 @@ def integer_defaults(defaults: dict) -> dict:
     }
 
 
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def within(field: str):
+    """A "within this unit's subtree" filter on the unit path at ``field`` (a view filter, not a permission)."""
+
+    def apply(queryset, name, value):
+        return queryset.filter(subtree_q(field, value.path)) if value else queryset
+
+    return django_filters.ModelChoiceFilter(label=_("Within"), queryset=Unit.objects.all(), method=apply)
+
+
+def yes_no_filter(label, condition):
+    """ "Yes" keeps the rows meeting ``condition()``, "No" the others (a Q built per request: it may read today)."""
+
+    def apply(queryset, name, value):
+        if value == "yes":
+            return queryset.filter(condition())
+        if value == "no":
+            return queryset.exclude(condition())
+        return queryset
+
+    return django_filters.ChoiceFilter(label=label, choices=YES_NO, method=apply)
+
+
+def record_filter(model, label, field_name: str):
+    """A choice of one ``model`` record (a system, a data resource) at ``field_name``; GovFilterSet offers only the
+    records the user may see, through the gated autocomplete."""
+    return django_filters.ModelChoiceFilter(label=label, field_name=field_name, queryset=model.objects.all())
+
+
 class GovFilterSet(django_filters.FilterSet):
     FILTER_DEFAULTS = integer_defaults(FILTER_FOR_DBFIELD_DEFAULTS)
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
@@ -76,16 +110,13 @@ class GovFilterSet(django_filters.FilterSet):
 class UnitFilterSet(GovFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
     parent = django_filters.ModelChoiceFilter(label=_("Parent"), queryset=Unit.objects.all())
-    within = django_filters.ModelChoiceFilter(label=_("Within"), queryset=Unit.objects.all(), method="filter_within")
+    within = within("path")
     code = django_filters.CharFilter(label=_("Code"))
     search_fields = ("name", "short_name", "code")
 
     class Meta:
         model = Unit
         fields = ["q", "kind", "parent", "within", "code"]
-
-    def filter_within(self, queryset, name, value):
-        return queryset.filter(subtree_q("path", value.path)) if value else queryset
 
 
 class RoleAssignmentFilterSet(GovFilterSet):

@@ -1,3 +1,5 @@
+"""The forms every app builds on: foreign-key choices through the gate, titled groups of fields, the date input."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,48 @@ class GovModelForm(forms.ModelForm):
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             widget.attrs.setdefault("class", css)
+
+    def limit_choices(self, name: str, *, model=None, action: str | None = None) -> None:
+        """Offer in field ``name`` only the records (units, systems…) that sit where the user may ``action`` records
+        of ``model``: by default the form's own model, "add" for a new record and "change" for an existing one.
+        The field checks a posted key against the same gated queryset, so one outside it is the field's error."""
+        if name in self.fields:
+            action = action or ("change" if self.instance.pk else "add")
+            field = self.fields[name]
+            field.queryset = field.queryset.restrict(self.user, action, grants_of=model or type(self.instance))
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def units_where(user, action: str, model):
+    """Units where ``user`` may ``action`` records of ``model``, among those they may see, in tree order: the gate's
+    grants for that model laid on the unit tree, so a liaison is offered their own department and not every unit
+    they can merely see."""
+    return Unit.objects.restrict(user, "view").restrict(user, action, grants_of=model).order_by("path")
+
+
+class FieldsetForm(GovModelForm):
+    """Renders its fields in titled groups (``fieldsets``); a row that is a tuple shares one line."""
+
+    fieldsets: list[tuple[str, list]] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
+
+    def groups(self):
+        for title, rows in self.fieldsets:
+            bound = []
+            for row in rows:
+                names = row if isinstance(row, tuple) else (row,)
+                present = [self[name] for name in names if name in self.fields]
+                if present:
+                    bound.append(present)
+            if bound:
+                yield title, bound
 
 
 class UnitForm(GovModelForm):

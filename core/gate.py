@@ -3,6 +3,9 @@
 A user's grants are compiled once per request from their role assignments (one query) into
 ``{model_label: {action: [(path, include_descendants), ...]}}`` and cached on the user object. ``scope_q`` turns
 them into one ``Q`` of path ranges on the model's ``scope_path``; ``can`` answers for one object in Python.
+
+The unit focus is part of the scope: ``focus_on(user, path)`` narrows the grants to one subtree for the request (the
+unit switcher's choice, applied by ``core.middleware.UnitFocusMiddleware``). It narrows, never widens.
 """
 
 from collections import defaultdict
@@ -31,9 +34,9 @@ def grants(user) -> Grants:
         if (path, descendants) not in entries:
             entries.append((path, descendants))
     result = {model: dict(actions) for model, actions in compiled.items()}
-    focus = getattr(user, "_gate_focus", None)
-    if focus:
-        result = narrow(result, focus)
+    focused = focus(user)
+    if focused:
+        result = narrow(result, focused)
     user._gate_grants = result
     return result
 
@@ -44,6 +47,18 @@ def grants_key(user) -> tuple:
         (model, tuple((action, tuple(sorted(entries))) for action, entries in sorted(actions.items())))
         for model, actions in sorted(grants(user).items())
     )
+
+
+def focus_on(user, path: str | None) -> None:
+    """Narrow ``user``'s grants to the subtree at unit ``path`` from now on (this request's user object), or lift the
+    focus with None. A focus where the user holds no grant leaves them nothing; it never widens (``narrow``)."""
+    user._gate_focus = path or None
+    forget(user)
+
+
+def focus(user) -> str | None:
+    """The path ``user``'s grants are narrowed to, if any."""
+    return getattr(user, "_gate_focus", None)
 
 
 def narrow(compiled: Grants, focus: str) -> Grants:
@@ -77,12 +92,14 @@ def has_perm(user, model, action: str) -> bool:
     return bool(grants(user).get(label(model), {}).get(action))
 
 
-def scope_q(user, model, action: str = "view") -> Q | None:
-    """One Q for every object of ``model`` the user may ``action``; None when there are none."""
+def scope_q(user, model, action: str = "view", *, path_field: str | None = None) -> Q | None:
+    """One Q for every object of ``model`` the user may ``action``; None when there are none. With ``path_field``,
+    the same path ranges on another lookup: the rows of another model that sit where the user may ``action`` a
+    ``model`` record (``RestrictedQuerySet.restrict(..., grants_of=model)``)."""
     entries = grants(user).get(label(model), {}).get(action)
     if not entries:
         return None
-    field = model.scope_path
+    field = path_field or model.scope_path
     if field is None:
         return Q()  # reference data: the permission alone decides
     q = Q()

@@ -123,3 +123,48 @@ def _import_rows(model, rows, actor, prepare) -> list:
         if pending is not None:
             pending.close()
     return objects
+
+
+def relation_entries(objects, field: str, actor) -> list[audit.Entry]:
+    """The audit records of many-to-many relations set by an import: one per (object, ids) that sets any."""
+    return [
+        audit.Entry(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj),
+            unit_path=object_path(obj),
+            changes={field: [[], ids]},
+            event=f"{field}_set",
+        )
+        for obj, ids in objects
+        if ids
+    ]
+
+
+def import_with_relations(*, model, rows: list[dict], actor, relations: dict[str, str]) -> list:
+    """import_rows for the records, then each many-to-many relation (``{field: the through table's target column}``)
+    in one insert, and their audit in one batch. Each row carries a relation under ``<field>`` (the codes as written)
+    and ``<field>_ids`` (resolved within the actor's scope by ``core.io.checks.resolve_codes``)."""
+    targets: dict[str, list] = {field: [] for field in relations}
+    for row in rows:
+        for field in relations:
+            targets[field].append(row.pop(f"{field}_ids", None) or [])
+            row.pop(field, None)
+    created = import_rows(model=model, rows=rows, actor=actor)
+    owner = model._meta.model_name + "_id"
+    entries = []
+    for field, column in relations.items():
+        through = getattr(model, field).through
+        through.objects.bulk_create(
+            [
+                through(**{owner: obj.pk, column: pk})
+                for obj, ids in zip(created, targets[field], strict=True)
+                for pk in ids
+            ],
+            batch_size=2000,
+        )
+        entries += relation_entries(zip(created, targets[field], strict=True), field, actor)
+    audit.append_many(entries)
+    return created

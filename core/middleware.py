@@ -3,7 +3,9 @@ import ipaddress
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
-from core import context
+from core import context, gate
+
+FOCUS_SESSION_KEY = "unit_focus"  # the unit switcher's choice: a unit path (core.views.focus)
 
 
 def _trusted(address: str, proxies: str) -> bool:
@@ -58,3 +60,21 @@ class NeverCacheMiddleware:
         response = self.get_response(request)
         add_never_cache_headers(response)
         return response
+
+
+class UnitFocusMiddleware:
+    """The unit switcher: the unit a user chose to work in (kept in the session by ``core.views.focus``) narrows the
+    gate for the request, through ``gate.focus_on`` — every page, and the API when signed in by the session (an API
+    token's request carries no session, and so no focus). Only narrows: a focus where the user holds no role shows
+    nothing. Runs right after authentication, before anything reads the gate."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        path = session.get(FOCUS_SESSION_KEY) if session is not None else None
+        user = getattr(request, "user", None)
+        if path and user is not None and user.is_authenticated:
+            gate.focus_on(user, path)
+        return self.get_response(request)

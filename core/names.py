@@ -13,18 +13,13 @@ from django.utils.translation import gettext as _
 
 from core import gate
 
-# Types whose placeholder reads better as its own phrase than as "another unit's <type>".
-_OWN_PHRASES = {
-    "core.unit": lambda: _("Another unit"),
-    "accounts.user": lambda: _("Someone in another unit"),
-}
-
 
 def placeholder(model) -> str:
-    """What a record of ``model`` the reader may not see is called: "Another unit's information system"."""
-    phrase = _OWN_PHRASES.get(gate.label(model))
+    """What a record of ``model`` the reader may not see is called: "Another unit's information system", or the
+    model's own ``hidden_name`` where that reads better ("Another unit", "Someone in another unit")."""
+    phrase = getattr(model, "hidden_name", None)
     if phrase is not None:
-        return phrase()
+        return str(phrase)
     return _("Another unit's {type}").format(type=model._meta.verbose_name)
 
 

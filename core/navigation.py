@@ -1,4 +1,5 @@
-"""Left navigation, by module. Apps append their groups in ``AppConfig.ready``; items show only when permitted."""
+"""Left navigation, by module. Apps append their groups (or items to a group) in ``AppConfig.ready``; items show only
+when permitted."""
 
 from dataclasses import dataclass, field
 
@@ -32,7 +33,6 @@ MENU: list[MenuGroup] = [
         [
             MenuItem(_("Organisation tree"), "core:unit_tree", "ti ti-binary-tree", "core.unit"),
             MenuItem(_("Units"), "core:unit_list", "ti ti-building", "core.unit"),
-            MenuItem(_("Users"), "accounts:user_list", "ti ti-users", "accounts.user"),
         ],
     ),
     MenuGroup(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -211,6 +212,62 @@ class TitleColumn(Column):
         return None
 
 
+class BadgeColumn(Column):
+    """A choice shown as a coloured badge on the page and as its label in the export (labels come translated once
+    per language from core.tables)."""
+
+    def __init__(self, name, header, colors, **kwargs):
+        super().__init__(name, header, **kwargs)
+        self.colors = colors
+
+    def html(self, obj):
+        text = self.text(obj)
+        if not text:
+            return ""
+        color = self.colors.get(getattr(obj, self.name), "secondary")
+        return format_html('<span class="badge bg-{}-lt">{}</span>', color, text)
+
+
+class NowrapColumn(Column):
+    """Codes and dates stay on one line, so the names get the width."""
+
+    def html(self, obj):
+        text = self.text(obj)
+        return format_html('<span class="text-nowrap">{}</span>', text) if text else ""
+
+
+class DueColumn(Column):
+    """A due date, red once it has passed; with ``provisional`` (the name of a flag on the row), marked "provisional"
+    when it was counted on a year whose holiday calendar is not loaded yet."""
+
+    def __init__(self, name, header, provisional: str = "", **kwargs):
+        super().__init__(name, header, **kwargs)
+        self.provisional = provisional
+
+    def html(self, obj):
+        value = self.value(obj)
+        if value is None:
+            return ""
+        css = "text-nowrap text-danger fw-bold" if value < timezone.localdate() else "text-nowrap"
+        mark = ""
+        if self.provisional and getattr(obj, self.provisional):
+            mark = format_html(
+                ' <span class="badge bg-yellow-lt" title="{}">{}</span>',
+                _("Counted on weekends only: the holiday calendar of that year is not loaded yet."),
+                _("provisional"),
+            )
+        return format_html('<span class="{}">{}</span>{}', css, value.isoformat(), mark)
+
+
+class AnnotationColumn(Column):
+    """A value the list's queryset annotates (a count): read as it is, and left out of the export's ``only()``."""
+
+    annotated = True
+
+    def value(self, obj):
+        return getattr(obj, self.name)
+
+
 class Table:
     columns: list[Column] = []
     default_sort: str = "pk"
@@ -274,6 +331,8 @@ class Table:
         """The model fields the columns read, for ``QuerySet.only()``; None when a column computes its value."""
         fields: set[str] = set()
         for column in cls.columns:
+            if getattr(column, "annotated", False):
+                continue  # not a field: the list's queryset computes it
             accessor = column.accessor or column.name
             if callable(accessor) or column.reads_for_user:
                 return None

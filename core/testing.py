@@ -5,6 +5,7 @@ A model's tests subclass ``StandardViewTests`` / ``StandardAPITests``, set a few
 with permission and with the object outside scope (404), plus a query budget for the list.
 """
 
+import csv
 import gc
 import io
 import time
@@ -13,12 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import User
 from core.models import Role, RoleAssignment, Unit
 
 PASSWORD = "Kit-Passw0rd-2026"
@@ -80,6 +80,17 @@ def measure() -> Iterator[Cost]:
             cost.peak_mb = (_rss_kb("VmHWM") - base) / 1024
 
 
+def csv_bytes(schema, rows: list[dict]) -> bytes:
+    """A CSV with the import schema's headers in the active language (so it works before and after translation) and
+    one line per row (by column name; a missing value is an empty cell)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(column.header) for column in schema.columns])
+    for row in rows:
+        writer.writerow([row.get(column.name, "") for column in schema.columns])
+    return out.getvalue().encode("utf-8")
+
+
 def make_unit(name: str, code: str, kind: str, parent: Unit | None = None, **fields) -> Unit:
     from core.services.units import unit_create
 
@@ -96,41 +107,23 @@ def build_tree() -> Tree:
     return Tree(county_a, dept_a, sub_a, township_a, county_b, dept_b)
 
 
-def make_user(username: str, role: str | None = None, unit: Unit | None = None, subtree: bool = True, **fields) -> User:
-    user = User(username=username, unit=unit, full_name=fields.pop("full_name", username), **fields)
-    user.set_password(PASSWORD)
-    user.password_changed_at = timezone.now()
-    user.save()
+def make_user(username: str, role: str | None = None, unit: Unit | None = None, subtree: bool = True, **fields):
+    """A user of the project's user model (``settings.AUTH_USER_MODEL``: it has a ``unit`` and a ``full_name``) with
+    the kit's password, and ``role`` at ``unit`` when given."""
+    fields.setdefault("full_name", username)
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, unit=unit, **fields)
     if role:
         grant(user, role, unit, subtree)
     return user
 
 
-def grant(user: User, role: str, unit: Unit, subtree: bool = True) -> RoleAssignment:
+def grant(user, role: str, unit: Unit, subtree: bool = True) -> RoleAssignment:
     from core.gate import forget
 
     forget(user)
     return RoleAssignment.objects.create(
         user=user, role=Role.objects.get(code=role), unit=unit, include_descendants=subtree
     )
-
-
-def enable_second_factor(user: User) -> str:
-    """Give ``user`` a confirmed TOTP second factor straight in the database; returns the secret."""
-    import pyotp
-
-    secret = pyotp.random_base32()
-    user.totp_secret = secret
-    user.totp_confirmed = True
-    user.save(update_fields=["totp_secret_encrypted", "totp_confirmed"])
-    return secret
-
-
-def make_token(user: User, name: str = "") -> str:
-    """A new API token of ``user`` through the one service that makes them; returns its text."""
-    from accounts.tokens import token_create
-
-    return token_create(user=user, actor=None, name=name)[1]
 
 
 class KitTestCase(TestCase):

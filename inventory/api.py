@@ -4,14 +4,12 @@ Records with relations (a service item's systems, a link's resources, a resource
 the app's services, so the record and its relations save together, are checked against the user's scope and audited.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from core.api.filters import GovAPIFilterSet, KeyFilter
-from core.api.viewsets import GovModelSerializer, GovModelViewSet, RowSerializer, raise_validation
-from core.services import snapshot
+from core.api.viewsets import GovModelSerializer, GovModelViewSet, RelatedFieldsViewSet, RowSerializer, visible
 
 from . import choices as c
 from .models import DataItem, DataResource, Link, ServiceItem, System
@@ -20,23 +18,10 @@ from .services import dataresource_save, link_save, serviceitem_save
 # Serializers -------------------------------------------------------------------------------------------------------
 
 
-class InventorySerializer(GovModelSerializer):
-    """Also limits the choices of many-to-many fields to the user's scope (GovModelSerializer does single keys)."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = getattr(self.context.get("request"), "user", None)
-        for field in fields.values():
-            child = getattr(field, "child_relation", None)
-            if child is not None and user is not None and hasattr(child.queryset, "restrict"):
-                child.queryset = child.queryset.restrict(user, "view")
-        return fields
-
-
 AUDIT_FIELDS = ["version", "created_at", "updated_at"]
 
 
-class SystemSerializer(InventorySerializer):
+class SystemSerializer(GovModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:system-detail")
     domestic_share = serializers.FloatField(read_only=True, allow_null=True)  # None: no components recorded
 
@@ -51,7 +36,7 @@ class SystemSerializer(InventorySerializer):
         read_only_fields = ["mlps_level", *AUDIT_FIELDS]
 
 
-class ServiceItemSerializer(InventorySerializer):
+class ServiceItemSerializer(GovModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:serviceitem-detail")
     systems = serializers.PrimaryKeyRelatedField(many=True, queryset=System.objects.all(), required=False)
 
@@ -67,7 +52,7 @@ class DataItemSerializer(RowSerializer):
         fields = ["name", "data_type"]
 
 
-class DataResourceSerializer(InventorySerializer):
+class DataResourceSerializer(GovModelSerializer):
     """``class_code`` follows from ``kind``; ``items`` are read and written in order, as a whole list."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:dataresource-detail")
@@ -84,7 +69,7 @@ class DataResourceSerializer(InventorySerializer):
         read_only_fields = ["class_code", *AUDIT_FIELDS]
 
 
-class LinkSerializer(InventorySerializer):
+class LinkSerializer(GovModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:link-detail")
     resources = serializers.PrimaryKeyRelatedField(many=True, queryset=DataResource.objects.all(), required=False)
 
@@ -175,36 +160,6 @@ class LinkAPIFilterSet(GovAPIFilterSet):
 # Viewsets -----------------------------------------------------------------------------------------------------------
 
 
-class RelatedViewSet(GovModelViewSet):
-    """Creates and updates through ``save(obj, related, before, expected_version)``: ``related`` is the value of
-    ``related_field`` when the request gives it, and None (leave as is) when it does not."""
-
-    related_field = ""
-
-    def save(self, obj, related, before=None, expected_version=None):
-        raise NotImplementedError
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        related = data.pop(self.related_field, None)
-        try:
-            serializer.instance = self.save(serializer.Meta.model(**data), related)
-        except DjangoValidationError as exc:
-            raise_validation(exc)
-
-    def perform_update(self, serializer):
-        instance = serializer.instance
-        before = snapshot(instance)
-        data = dict(serializer.validated_data)
-        related = data.pop(self.related_field, None)
-        for key, value in data.items():
-            setattr(instance, key, value)
-        try:
-            self.save(instance, related, before, self.expected_version(instance))
-        except DjangoValidationError as exc:
-            raise_validation(exc)
-
-
 class SystemViewSet(GovModelViewSet):
     queryset = System.objects.select_related("owner_unit")
     serializer_class = SystemSerializer
@@ -212,48 +167,43 @@ class SystemViewSet(GovModelViewSet):
     cursor_ordering = "code"
 
 
-def visible(model, request):
-    """Related records as the user sees them: those outside their scope are neither listed nor changed."""
-    return model.objects.restrict(request.user, "view").only("pk")
-
-
-class ServiceItemViewSet(RelatedViewSet):
+class ServiceItemViewSet(RelatedFieldsViewSet):
     queryset = ServiceItem.objects.select_related("unit")
     serializer_class = ServiceItemSerializer
     filterset_class = ServiceItemAPIFilterSet
     cursor_ordering = "code"
-    related_field = "systems"
+    related_fields = ("systems",)
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(Prefetch("systems", queryset=visible(System, self.request)))
 
     def save(self, obj, related, before=None, expected_version=None):
         user = self.request.user
-        return serviceitem_save(actor=user, item=obj, systems=related, before=before, expected_version=expected_version)
+        systems = related["systems"]
+        return serviceitem_save(actor=user, item=obj, systems=systems, before=before, expected_version=expected_version)
 
 
-class DataResourceViewSet(RelatedViewSet):
+class DataResourceViewSet(RelatedFieldsViewSet):
     queryset = DataResource.objects.select_related("provider").prefetch_related("items")
     serializer_class = DataResourceSerializer
     filterset_class = DataResourceAPIFilterSet
     cursor_ordering = "code"
-    related_field = "items"
+    related_fields = ("items",)
 
     def save(self, obj, related, before=None, expected_version=None):
-        items = (
-            None if related is None else [(item["name"], item.get("data_type", c.DataType.STRING)) for item in related]
-        )
+        rows = related["items"]
+        items = None if rows is None else [(item["name"], item.get("data_type", c.DataType.STRING)) for item in rows]
         return dataresource_save(
             actor=self.request.user, resource=obj, items=items, before=before, expected_version=expected_version
         )
 
 
-class LinkViewSet(RelatedViewSet):
+class LinkViewSet(RelatedFieldsViewSet):
     queryset = Link.objects.all()
     serializer_class = LinkSerializer
     filterset_class = LinkAPIFilterSet
     cursor_ordering = "pk"
-    related_field = "resources"
+    related_fields = ("resources",)
 
     def get_queryset(self):
         resources = visible(DataResource, self.request)
@@ -261,7 +211,8 @@ class LinkViewSet(RelatedViewSet):
 
     def save(self, obj, related, before=None, expected_version=None):
         user = self.request.user
-        return link_save(actor=user, link=obj, resources=related, before=before, expected_version=expected_version)
+        resources = related["resources"]
+        return link_save(actor=user, link=obj, resources=resources, before=before, expected_version=expected_version)
 
 
 def register(router) -> None:

@@ -5,27 +5,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import GovFilterSet
+from core.filtersets import YES_NO, GovFilterSet, record_filter, within
 from core.models import Unit
-from core.tree import subtree_q
 
 from . import choices as c
 from .models import DataResource, Link, ServiceItem, System
-
-YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-def within(field: str):
-    """A "within this unit's subtree" filter on the unit path at ``field`` (a view filter, not a permission)."""
-
-    def apply(queryset, name, value):
-        return queryset.filter(subtree_q(field, value.path)) if value else queryset
-
-    return django_filters.ModelChoiceFilter(label=_("Within"), queryset=Unit.objects.all(), method=apply)
-
-
-def system_filter(label, field_name: str):
-    return django_filters.ModelChoiceFilter(label=label, field_name=field_name, queryset=System.objects.all())
 
 
 class SystemFilterSet(GovFilterSet):
@@ -62,7 +46,7 @@ class ServiceItemFilterSet(GovFilterSet):
     unit = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Unit.objects.all())
     within = within("unit__path")
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=c.Channel.choices)
-    system = system_filter(_("Delivering system"), "systems")
+    system = record_filter(System, _("Delivering system"), "systems")
     search_fields = ("name", "code")
 
     class Meta:
@@ -78,7 +62,7 @@ class DataResourceFilterSet(GovFilterSet):
     sharing_type = django_filters.ChoiceFilter(label=_("Sharing type"), choices=c.SharingType.choices)
     open_attribute = django_filters.ChoiceFilter(label=_("Open attribute"), choices=c.OpenAttribute.choices)
     update_cycle = django_filters.ChoiceFilter(label=_("Update cycle"), choices=c.UpdateCycle.choices)
-    system = system_filter(_("Holding system"), "system")
+    system = record_filter(System, _("Holding system"), "system")
     data_class = django_filters.ChoiceFilter(label=_("Data classification"), choices=c.DataClass.choices)
     search_fields = ("name", "code", "abstract")
 
@@ -110,8 +94,8 @@ class DataResourceFilterSet(GovFilterSet):
 
 
 class LinkFilterSet(GovFilterSet):
-    from_system = system_filter(_("From system"), "from_system")
-    to_system = system_filter(_("To system"), "to_system")
+    from_system = record_filter(System, _("From system"), "from_system")
+    to_system = record_filter(System, _("To system"), "to_system")
     method = django_filters.ChoiceFilter(label=_("Method"), choices=c.LinkMethod.choices)
     frequency = django_filters.ChoiceFilter(label=_("Frequency"), choices=c.LinkFrequency.choices)
     within = within("from_system__owner_unit__path")

@@ -1,58 +1,17 @@
-"""Forms of the inventory's records. Every choice of a unit, system or resource comes through the gate."""
+"""Forms of the inventory: its records, a zombie decision, the DCAT exchange. Every choice of a unit, system or
+resource comes through the gate."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
-from core import gate
-from core.forms import GovModelForm
+from core.forms import DATE, FieldsetForm, units_where
 from core.models import Unit
-from core.tree import subtree_q
+from core.widgets import use_autocomplete
 
 from . import choices as c
+from . import dcat
 from .models import RESOURCE_CODE, DataItem, DataResource, Link, ServiceItem, System
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def units_for(user, model, action: str):
-    """Units where ``user`` may ``action`` records of ``model``: the gate's grants for that model, laid on the unit
-    tree, so a liaison is offered their own department and not every unit they can merely see."""
-    q = None
-    for path, descendants in gate.unit_paths(user, model, action):
-        part = subtree_q("path", path, descendants)
-        q = part if q is None else q | part
-    units = Unit.objects.restrict(user, "view").order_by("path")
-    return units.filter(q) if q is not None else units.none()
-
-
-class FieldsetForm(GovModelForm):
-    """Renders its fields in titled groups (``fieldsets``); a row that is a tuple shares one line."""
-
-    fieldsets: list[tuple[str, list]] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs["rows"] = 3
-
-    def scope_units(self, name: str) -> None:
-        """Offer only units where the user may create (new) or change (existing) this kind of record."""
-        if name in self.fields:
-            action = "change" if self.instance.pk else "add"
-            self.fields[name].queryset = units_for(self.user, type(self.instance), action)
-
-    def groups(self):
-        for title, rows in self.fieldsets:
-            bound = []
-            for row in rows:
-                names = row if isinstance(row, tuple) else (row,)
-                present = [self[name] for name in names if name in self.fields]
-                if present:
-                    bound.append(present)
-            if bound:
-                yield title, bound
 
 
 class SystemForm(FieldsetForm):
@@ -94,7 +53,7 @@ class SystemForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope_units("owner_unit")
+        self.limit_choices("owner_unit")
 
 
 class ServiceItemForm(FieldsetForm):
@@ -106,7 +65,7 @@ class ServiceItemForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope_units("unit")
+        self.limit_choices("unit")
         if "systems" in self.fields:
             self.fields["systems"].help_text = _("Type a name or code to add a system.")
 
@@ -162,7 +121,7 @@ class DataResourceForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope_units("provider")
+        self.limit_choices("provider")
         self.auto_code = False
         if "code" in self.fields:
             self.fields["code"].required = False
@@ -261,10 +220,59 @@ class LinkForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        action = "change" if self.instance.pk else "add"
-        if "from_system" in self.fields:
-            # A link belongs to the department of its source system (its scope path).
-            field = self.fields["from_system"]
-            field.queryset = field.queryset.filter(owner_unit__in=units_for(self.user, Link, action))
+        self.limit_choices("from_system")  # a link belongs to its source system's department (its scope path)
         if "resources" in self.fields:
             self.fields["resources"].help_text = _("Type a name or code to add a resource.")
+
+
+class ZombieReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "---------"), *c.ZombieDecision.choices])
+    target_system = forms.ModelChoiceField(label=_("Integrate into"), queryset=System.objects.none(), required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to keep a flagged system; otherwise the check's findings are recorded."),
+    )
+
+    def __init__(self, *args, user, system, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = (
+            System.objects.restrict(user, "view")
+            .exclude(pk=system.pk)
+            .exclude(status=c.SystemStatus.RETIRED)
+            .select_related("owner_unit")
+            .order_by("owner_unit__path", "code")
+        )
+        field = self.fields["target_system"]
+        field.queryset = targets
+        field.label_from_instance = lambda s: f"{s.name} · {s.owner_unit.name}"
+        self.fields["decision"].widget.attrs["class"] = "form-select"
+        field.widget.attrs["class"] = "form-select"
+        self.fields["reason"].widget.attrs["class"] = "form-control"
+
+
+FORMAT_CHOICES = [(key, label) for key, (label, _type, _name) in dcat.FORMATS.items()]
+
+
+class DcatExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"), choices=FORMAT_CHOICES, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+
+class DcatImportForm(forms.Form):
+    file = forms.FileField(label=_("Catalog file"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+    unit = forms.ModelChoiceField(
+        label=_("Provider"),
+        queryset=Unit.objects.none(),
+        help_text=_("The datasets become this unit's resources, whatever publisher the file names."),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Where the user may both add and import resources; anything else is "not one of the available choices".
+        units = units_where(user, "add", DataResource).restrict(user, "import", grants_of=DataResource)
+        self.fields["unit"].queryset = units
+        use_autocomplete(self.fields["unit"])

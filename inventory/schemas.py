@@ -1,47 +1,20 @@
 """Import schemas of the inventory's records: one definition gives the template, the validation and the columns.
 
 Relations written as lists of codes (a service item's systems, a link's resources) are resolved after the cells are
-parsed, with one restricted query per file (``resolve_codes``), like the organisation's parent codes.
+parsed, with one restricted query per file (``core.io.checks.resolve_codes``), like the organisation's parent codes.
 """
 
 import re
-import unicodedata
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import gate
-from core.io import CellError, Column, ForeignKey, Schema, parsers
+from core.io import MANAGED_UNIT, CellError, Column, ForeignKey, Schema, field_column, parsers
 
 from . import choices as c
 from .models import RESOURCE_CODE, DataResource, Link, ServiceItem, System, validate_resource
-
-IN_CHUNK = 30_000  # below SQLite's and PostgreSQL's parameter limits
-SEPARATORS = re.compile(r"[,，;；、\s]+")
-
-
-def column(model, name: str, header, **kwargs) -> Column:
-    """A column whose empty cell takes the model field's default (a choice left empty is the model's default)."""
-    if not kwargs.get("required"):
-        kwargs.setdefault("default", model._meta.get_field(name).get_default())
-    return Column(name, header, **kwargs)
-
-
-def split_codes(value: str) -> list[str]:
-    return list(dict.fromkeys(code for code in SEPARATORS.split(value or "") if code))
-
-
-def code_list() -> parsers.Parser:
-    """Codes separated by commas (or 、 ; and spaces), kept as one tidy string until ``resolve_codes``."""
-
-    def parse(value: str) -> str:
-        # NFKC: full-width letters, digits and commas typed with a Chinese input method become ASCII.
-        return ", ".join(split_codes(unicodedata.normalize("NFKC", value)))
-
-    parse.empty = ""  # type: ignore[attr-defined]
-    parse.hint = _("Codes separated by commas.")  # type: ignore[attr-defined]
-    return parse
 
 
 class Items(list):
@@ -78,26 +51,7 @@ def data_items() -> parsers.Parser:
     return parse
 
 
-def resolve_codes(result, *, schema: Schema, name: str, model, user) -> None:
-    """Turn the codes in column ``name`` into ``<name>_ids`` with one restricted query for the whole file; each code
-    that is unknown or outside the user's scope is reported on its row (both look the same, so nothing leaks)."""
-    header = str(schema.column(name).header)
-    per_row = [split_codes(row.get(name) or "") for row in result.rows]
-    wanted = sorted({code for codes in per_row for code in codes})
-    found: dict[str, int] = {}
-    for start in range(0, len(wanted), IN_CHUNK):
-        chunk = wanted[start : start + IN_CHUNK]
-        found.update(model.objects.restrict(user, "view").filter(code__in=chunk).values_list("code", "pk"))
-    for number, row, codes in zip(result.row_numbers, result.rows, per_row, strict=True):
-        missing = [code for code in codes if code not in found]
-        if missing:
-            message = gettext("Not found, or you do not have access to them: {codes}.").format(codes="、".join(missing))
-            result.errors.append(CellError(number, header, message))
-        row[f"{name}_ids"] = [found[code] for code in codes if code in found]
-
-
 YES_NO = _("Yes (是) or No (否).")
-MANAGED_UNIT = _("Code of a department you manage.")
 
 system_schema = Schema(
     System,
@@ -112,15 +66,15 @@ system_schema = Schema(
             example="330122-YBJ",
             help=MANAGED_UNIT,
         ),
-        column(System, "responsible_person", _("Responsible person"), example="王建国"),
-        column(System, "purpose", _("Purpose"), example="医保费用即时结算"),
-        column(System, "user_scope", _("Users"), example=c.UserScope.PUBLIC.label),
-        column(System, "user_count", _("Number of users"), example=3200),
-        column(System, "status", _("Status"), example=c.SystemStatus.RUNNING.label),
-        column(System, "go_live_date", _("Go-live date"), example="2021-06-30"),
-        column(System, "last_active_date", _("Last active"), example="2026-03-01"),
-        column(System, "hosting", _("Hosting"), example=c.Hosting.GOV_CLOUD.label),
-        column(System, "network", _("Network"), example=c.Network.EGOV_EXTRANET.label),
+        field_column(System, "responsible_person", _("Responsible person"), example="王建国"),
+        field_column(System, "purpose", _("Purpose"), example="医保费用即时结算"),
+        field_column(System, "user_scope", _("Users"), example=c.UserScope.PUBLIC.label),
+        field_column(System, "user_count", _("Number of users"), example=3200),
+        field_column(System, "status", _("Status"), example=c.SystemStatus.RUNNING.label),
+        field_column(System, "go_live_date", _("Go-live date"), example="2021-06-30"),
+        field_column(System, "last_active_date", _("Last active"), example="2026-03-01"),
+        field_column(System, "hosting", _("Hosting"), example=c.Hosting.GOV_CLOUD.label),
+        field_column(System, "network", _("Network"), example=c.Network.EGOV_EXTRANET.label),
         *[
             col
             for part, label, example in (
@@ -131,8 +85,8 @@ system_schema = Schema(
                 ("cpu", _("CPU"), "鲲鹏 920"),
             )
             for col in (
-                column(System, f"tech_{part}", label, example=example),
-                column(
+                field_column(System, f"tech_{part}", label, example=example),
+                field_column(
                     System,
                     f"tech_{part}_domestic",
                     format_lazy(_("{part} domestic"), part=label),
@@ -141,18 +95,18 @@ system_schema = Schema(
                 ),
             )
         ],
-        column(System, "vendor", _("Vendor"), example="示例信息技术有限公司"),
-        column(System, "om_contract_end", _("O&M contract end"), example="2026-12-31"),
-        column(System, "build_cost", _("Build cost (10k yuan)"), example="120.5"),
-        column(System, "annual_om_cost", _("Annual O&M cost (10k yuan)"), example="18"),
-        column(
+        field_column(System, "vendor", _("Vendor"), example="示例信息技术有限公司"),
+        field_column(System, "om_contract_end", _("O&M contract end"), example="2026-12-31"),
+        field_column(System, "build_cost", _("Build cost (10k yuan)"), example="120.5"),
+        field_column(System, "annual_om_cost", _("Annual O&M cost (10k yuan)"), example="18"),
+        field_column(
             System,
             "url",
             _("URL"),
             parser=parsers.regex(r"^https?://\S{1,190}$", _("Enter a web address starting with http:// or https://.")),
             example="https://yb.example.gov.cn",
         ),
-        column(System, "data_class", _("Data classification"), example=c.DataClass.IMPORTANT.label),
+        field_column(System, "data_class", _("Data classification"), example=c.DataClass.IMPORTANT.label),
     ],
 )
 
@@ -163,11 +117,11 @@ serviceitem_schema = Schema(
         Column("name", _("Item name"), parser=parsers.text(200), required=True, example="城乡居民医保参保登记"),
         Column("code", _("Item code"), parser=parsers.text(60), required=True, unique=True, example="330122-YB-001"),
         ForeignKey("unit", _("Department code"), "core.Unit", required=True, example="330122-YBJ", help=MANAGED_UNIT),
-        column(ServiceItem, "channel", _("Channel"), example=c.Channel.ONLINE.label),
+        field_column(ServiceItem, "channel", _("Channel"), example=c.Channel.ONLINE.label),
         Column(
             "systems",
             _("Delivering system codes"),
-            parser=code_list(),
+            parser=parsers.code_list(),
             example="YB-JS-01, YB-CB-02",
             help=_("Codes of systems you can see, separated by commas."),
         ),
@@ -214,29 +168,29 @@ dataresource_schema = CatalogSchema(
         ),
         Column("name", _("Resource name"), parser=parsers.text(200), required=True, example="城乡居民参保信息"),
         ForeignKey("provider", _("Provider code"), "core.Unit", required=True, example="330122-YBJ", help=MANAGED_UNIT),
-        column(DataResource, "abstract", _("Abstract"), example="全县城乡居民医保参保人员基本信息"),
-        column(DataResource, "format", _("Format"), example=c.ResourceFormat.DATABASE.label),
-        column(
+        field_column(DataResource, "abstract", _("Abstract"), example="全县城乡居民医保参保人员基本信息"),
+        field_column(DataResource, "format", _("Format"), example=c.ResourceFormat.DATABASE.label),
+        field_column(
             DataResource,
             "sharing_type",
             _("Sharing type"),
             example=c.SharingType.CONDITIONAL.label,
             help=_("Basic resources are shared unconditionally."),
         ),
-        column(
+        field_column(
             DataResource,
             "sharing_conditions",
             _("Sharing conditions"),
             example="仅用于医保待遇核验",
             help=_("The conditions of conditional sharing, or the legal basis for not sharing."),
         ),
-        column(DataResource, "sharing_method", _("Sharing method"), example=c.SharingMethod.PLATFORM.label),
-        column(DataResource, "open_attribute", _("Open attribute"), example=c.OpenAttribute.NOT_OPEN.label),
-        column(DataResource, "update_cycle", _("Update cycle"), example=c.UpdateCycle.DAILY.label),
-        column(DataResource, "publication_date", _("Publication date"), example="2025-09-01"),
-        column(DataResource, "related_codes", _("Related resource codes"), example="101001/000003"),
+        field_column(DataResource, "sharing_method", _("Sharing method"), example=c.SharingMethod.PLATFORM.label),
+        field_column(DataResource, "open_attribute", _("Open attribute"), example=c.OpenAttribute.NOT_OPEN.label),
+        field_column(DataResource, "update_cycle", _("Update cycle"), example=c.UpdateCycle.DAILY.label),
+        field_column(DataResource, "publication_date", _("Publication date"), example="2025-09-01"),
+        field_column(DataResource, "related_codes", _("Related resource codes"), example="101001/000003"),
         ForeignKey("system", _("Holding system code"), "inventory.System", example="YB-JS-01"),
-        column(DataResource, "data_class", _("Data classification"), example=c.DataClass.IMPORTANT.label),
+        field_column(DataResource, "data_class", _("Data classification"), example=c.DataClass.IMPORTANT.label),
         Column(
             "items",
             _("Items"),
@@ -270,31 +224,16 @@ link_schema = LinkSchema(
         Column(
             "resources",
             _("Resource codes"),
-            parser=code_list(),
+            parser=parsers.code_list(),
             example="301001/000001",
             help=_("Codes of the data resources the link carries, separated by commas."),
         ),
-        column(Link, "direction", _("Direction"), example=c.LinkDirection.ONE_WAY.label),
-        column(Link, "method", _("Method"), example=c.LinkMethod.API.label),
-        column(Link, "frequency", _("Frequency"), example=c.LinkFrequency.DAILY.label),
-        column(Link, "description", _("Description"), example="参保数据每日推送至共享平台"),
+        field_column(Link, "direction", _("Direction"), example=c.LinkDirection.ONE_WAY.label),
+        field_column(Link, "method", _("Method"), example=c.LinkMethod.API.label),
+        field_column(Link, "frequency", _("Frequency"), example=c.LinkFrequency.DAILY.label),
+        field_column(Link, "description", _("Description"), example="参保数据每日推送至共享平台"),
     ],
 )
-
-
-def check_units(result, *, schema: Schema, name: str, model, user) -> None:
-    """Each row's unit (column ``name``) must be one where the user may import ``model`` records, reported on the row
-    rather than refusing the whole file at the end (import_rows checks again after inserting)."""
-    from core.models import Unit
-
-    header = str(schema.column(name).header)
-    key = schema.column(name).key
-    ids = {row.get(key) for row in result.rows if row.get(key)}
-    paths = dict(Unit.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", "path"))
-    for number, row in zip(result.row_numbers, result.rows, strict=True):
-        unit = row.get(key)
-        if unit and not gate.path_allowed(user, model, "import", paths.get(unit, "")):
-            result.errors.append(CellError(number, header, gettext("You may not import records for this unit.")))
 
 
 def check_links(result, *, user) -> None:

@@ -2,69 +2,33 @@
 a link's resources, a resource's data items), and the imports that create them in bulk. Scope checks, optimistic
 locking and the change record come from ``core.services``; the relations are checked and audited here."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils.translation import gettext as _
 
 from core import audit
 from core.choices import AuditAction
-from core.gate import object_path
-from core.imports import import_rows
-from core.services import object_create, object_update
+from core.imports import import_rows, import_with_relations, relation_entries
+from core.services import object_save, related_set
 
 from . import choices as c
 from .models import DataItem, DataResource, Link, ServiceItem
 
 
-def _save(obj, *, actor, before, expected_version):
-    if before is None:
-        return object_create(obj=obj, actor=actor)
-    return object_update(obj=obj, actor=actor, before=before, expected_version=expected_version)
-
-
-def _set_related(*, obj, field: str, targets, actor) -> None:
-    """Replace the part of a many-to-many relation the actor can see. Every target must be visible to them (a key
-    outside scope is a field error, as for foreign keys); related records they cannot see stay, because they could
-    neither have chosen nor removed them. A change is audited with the ids before and after."""
-    manager = getattr(obj, field)
-    model = manager.model
-    chosen = {getattr(target, "pk", target) for target in targets}
-    current = set(manager.values_list("pk", flat=True))
-    hidden = set()
-    if actor is not None:
-        if chosen and model.objects.restrict(actor, "view").filter(pk__in=chosen).count() != len(chosen):
-            raise ValidationError({field: _("Select a valid choice. That choice is not one of the available choices.")})
-        hidden = current - set(
-            model.objects.restrict(actor, "view").filter(pk__in=current).values_list("pk", flat=True)
-        )
-    wanted = chosen | hidden
-    if wanted != current:
-        manager.set(wanted)
-        audit.record_object(
-            action=AuditAction.UPDATE,
-            obj=obj,
-            actor=actor,
-            changes={field: [sorted(current), sorted(wanted)]},
-            event=f"{field}_set",
-        )
-
-
 @transaction.atomic
 def serviceitem_save(*, actor, item: ServiceItem, systems=None, before=None, expected_version=None) -> ServiceItem:
     """Create (``before`` None) or update a public service item; ``systems`` None leaves its systems as they are."""
-    item = _save(item, actor=actor, before=before, expected_version=expected_version)
+    item = object_save(obj=item, actor=actor, before=before, expected_version=expected_version)
     if systems is not None:
-        _set_related(obj=item, field="systems", targets=systems, actor=actor)
+        related_set(obj=item, field="systems", targets=systems, actor=actor)
     return item
 
 
 @transaction.atomic
 def link_save(*, actor, link: Link, resources=None, before=None, expected_version=None) -> Link:
     """Create or update a link between two systems; ``resources`` None leaves the carried resources as they are."""
-    link = _save(link, actor=actor, before=before, expected_version=expected_version)
+    link = object_save(obj=link, actor=actor, before=before, expected_version=expected_version)
     if resources is not None:
-        _set_related(obj=link, field="resources", targets=resources, actor=actor)
+        related_set(obj=link, field="resources", targets=resources, actor=actor)
     return link
 
 
@@ -80,7 +44,7 @@ def dataresource_save(
     (2017 guide: 1 basic, 2 thematic, 3 departmental); the model's clean() checks the other catalog rules.
     ``items`` is the complete list in order; None leaves the items as they are."""
     resource.class_code = c.CATALOG_CLASS_DIGIT.get(resource.kind, resource.class_code)
-    resource = _save(resource, actor=actor, before=before, expected_version=expected_version)
+    resource = object_save(obj=resource, actor=actor, before=before, expected_version=expected_version)
     if items is None:
         return resource
     current = list(resource.items.order_by("position", "id").values_list("name", "data_type"))
@@ -115,55 +79,14 @@ def next_resource_code(classification: str) -> str:
 # Imports: the rows come validated from the schemas (relations resolved within the user's scope). ---------------
 
 
-def _related_entries(objects, field: str, actor) -> list[audit.Entry]:
-    return [
-        audit.Entry(
-            action=AuditAction.UPDATE,
-            actor=actor,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=str(obj),
-            unit_path=object_path(obj),
-            changes={field: [[], ids]},
-            event=f"{field}_set",
-        )
-        for obj, ids in objects
-        if ids
-    ]
-
-
-def _import_with_relation(*, model, rows, actor, field: str, through_column: str):
-    """import_rows for the records, then the many-to-many rows in one insert and their audit in one batch. Each row
-    carries the relation under ``<field>`` (the codes as written) and ``<field>_ids`` (resolved by the schema)."""
-    targets = []
-    for row in rows:
-        targets.append(row.pop(f"{field}_ids", None) or [])
-        row.pop(field, None)
-    created = import_rows(model=model, rows=rows, actor=actor)
-    through = getattr(model, field).through
-    owner = model._meta.model_name + "_id"
-    through.objects.bulk_create(
-        [
-            through(**{owner: obj.pk, through_column: pk})
-            for obj, ids in zip(created, targets, strict=True)
-            for pk in ids
-        ],
-        batch_size=2000,
-    )
-    audit.append_many(_related_entries(zip(created, targets, strict=True), field, actor))
-    return created
-
-
 @transaction.atomic
 def serviceitems_import(*, actor, rows: list[dict]) -> list[ServiceItem]:
-    return _import_with_relation(model=ServiceItem, rows=rows, actor=actor, field="systems", through_column="system_id")
+    return import_with_relations(model=ServiceItem, rows=rows, actor=actor, relations={"systems": "system_id"})
 
 
 @transaction.atomic
 def links_import(*, actor, rows: list[dict]) -> list[Link]:
-    return _import_with_relation(
-        model=Link, rows=rows, actor=actor, field="resources", through_column="dataresource_id"
-    )
+    return import_with_relations(model=Link, rows=rows, actor=actor, relations={"resources": "dataresource_id"})
 
 
 @transaction.atomic
@@ -181,5 +104,5 @@ def dataresources_import(*, actor, rows: list[dict]) -> list[DataResource]:
         batch_size=2000,
     )
     labelled = [(obj, _item_labels(its)) for obj, its in zip(created, items, strict=True)]
-    audit.append_many(_related_entries(labelled, "items", actor))
+    audit.append_many(relation_entries(labelled, "items", actor))
     return created

@@ -1,9 +1,8 @@
 """Tables of the inventory's list pages; the export of a list uses the same columns."""
 
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import Column, RelatedColumn, Table, TitleColumn
+from core.tables import AnnotationColumn, BadgeColumn, Column, NowrapColumn, RelatedColumn, Table, TitleColumn
 
 from . import choices as c
 
@@ -23,45 +22,7 @@ SHARING_COLORS = {
 DATA_CLASS_COLORS = {c.DataClass.CORE: "red", c.DataClass.IMPORTANT: "orange", c.DataClass.GENERAL: "secondary"}
 
 
-class BadgeColumn(Column):
-    """A choice shown as a coloured badge on the page and as its label in the export (labels come translated once
-    per language from core.tables)."""
-
-    def __init__(self, name, header, colors, **kwargs):
-        super().__init__(name, header, **kwargs)
-        self.colors = colors
-
-    def html(self, obj):
-        text = self.text(obj)
-        if not text:
-            return ""
-        color = self.colors.get(getattr(obj, self.name), "secondary")
-        return format_html('<span class="badge bg-{}-lt">{}</span>', color, text)
-
-
-class NowrapColumn(Column):
-    """Codes and dates stay on one line, so the names get the width."""
-
-    def html(self, obj):
-        text = self.text(obj)
-        return format_html('<span class="text-nowrap">{}</span>', text) if text else ""
-
-
-class AnnotationColumn(Column):
-    """A value the list's queryset annotates (a count): read as it is, and left out of the export's ``only()``."""
-
-    def value(self, obj):
-        return getattr(obj, self.name)
-
-
-class InventoryTable(Table):
-    @classmethod
-    def only_fields(cls):
-        plain = [column for column in cls.columns if not isinstance(column, AnnotationColumn)]
-        return type("Plain", (Table,), {"columns": plain}).only_fields()
-
-
-class SystemTable(InventoryTable):
+class SystemTable(Table):
     default_sort = "code"
     columns = [
         Column("name", _("Name"), sort="name", link=True),
@@ -79,7 +40,7 @@ def system_names(obj) -> str:
     return "、".join(system.name for system in obj.systems.all())
 
 
-class ServiceItemTable(InventoryTable):
+class ServiceItemTable(Table):
     default_sort = "code"
     columns = [
         Column("name", _("Name"), sort="name", link=True),
@@ -90,7 +51,7 @@ class ServiceItemTable(InventoryTable):
     ]
 
 
-class DataResourceTable(InventoryTable):
+class DataResourceTable(Table):
     default_sort = "code"
     columns = [
         Column("name", _("Name"), sort="name", link=True),
@@ -105,7 +66,7 @@ class DataResourceTable(InventoryTable):
     ]
 
 
-class LinkTable(InventoryTable):
+class LinkTable(Table):
     default_sort = "from_system__code"
     columns = [
         TitleColumn("link", _("Link"), link=True),

@@ -8,9 +8,8 @@ class SecurityConfig(AppConfig):
 
     def ready(self):
         import core.demo
-        from core import search
+        from core import panels, search
         from core.gate import label
-        from inventory.views.records import SYSTEM_TABS
         from security import (
             cards,  # noqa: F401  (home-page card; validates fusion_weights.yaml at start-up)
             menu,  # noqa: F401  (the navigation group)
@@ -24,7 +23,6 @@ class SecurityConfig(AppConfig):
         if label(Finding) not in search.registered():
             search.register(Finding, fields=["title", "reference", "asset", "system__name"])
             search.register(Risk, fields=["title", "description"])
-        if system_tab not in SYSTEM_TABS:
-            SYSTEM_TABS.append(system_tab)
+        panels.add_tab("inventory.system", system_tab)
         if extension not in core.demo.EXTENSIONS:  # after the inventory's: its app comes first in INSTALLED_APPS
             core.demo.EXTENSIONS.append(extension)

@@ -1,4 +1,4 @@
-"""The "Security" tab of the inventory's system page (inventory.views.records.SYSTEM_TABS): grading and filing,
+"""The "Security" tab of the inventory's system page (core.panels): grading and filing,
 assessments and crypto assessment, findings, and fusion risk, each read through the gate."""
 
 from django.utils.translation import gettext_lazy as _

@@ -70,7 +70,7 @@ def test_the_lists_are_data():
 
 def test_demo_passwords_pass_the_rules(db):
     """The demo accounts' generated passwords go through every validator, this one included."""
-    from core.demo.people import strong_password
+    from accounts.demo import strong_password
 
     for _ in range(20):
         validate_password(strong_password([user()]), user())

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.testing import enable_second_factor
 from core.models import AuditRecord
-from core.testing import PASSWORD, build_tree, enable_second_factor, make_user
+from core.testing import PASSWORD, build_tree, make_user
 
 
 @pytest.fixture

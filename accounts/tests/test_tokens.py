@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ApiToken, User
+from accounts.testing import enable_second_factor, make_token
 from core.models import AuditRecord
-from core.testing import build_tree, enable_second_factor, make_token, make_user
+from core.testing import build_tree, make_user
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ ACTION_MAP = {
 
 
 class GovModelSerializer(serializers.ModelSerializer):
-    """Foreign-key choices are limited to the requesting user's scope: a key outside scope is a validation error."""
+    """Key choices — foreign keys and many-to-many keys alike — are limited to the requesting user's scope: a key
+    outside scope is a validation error."""
 
     version = serializers.IntegerField(read_only=True)
 
@@ -34,11 +35,22 @@ class GovModelSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         user = getattr(request, "user", None)
+        if user is None:
+            return fields
         for field in fields.values():
             queryset = getattr(field, "queryset", None)
-            if queryset is not None and hasattr(queryset, "restrict") and user is not None:
+            if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, "view")
+            child = getattr(field, "child_relation", None)
+            if child is not None and hasattr(child.queryset, "restrict"):
+                child.queryset = child.queryset.restrict(user, "view")
         return fields
+
+
+def visible(model, request):
+    """Related records as the user sees them (a ``Prefetch`` queryset): those outside their scope are neither listed
+    nor changed."""
+    return model.objects.restrict(request.user, "view").only("pk")
 
 
 class RowSerializer(serializers.ModelSerializer):
@@ -148,3 +160,37 @@ class GovModelViewSet(viewsets.ModelViewSet):
 
 class ReadOnlyGovViewSet(GovModelViewSet):
     http_method_names = ["get", "head", "options"]
+
+
+class RelatedFieldsViewSet(GovModelViewSet):
+    """A record written together with its related rows — many-to-many keys (a service item's systems), nested rows
+    (a data resource's items) — by the app's service. Create and update call ``save(obj, related, before,
+    expected_version)``, which calls that service: ``related`` holds each of ``related_fields`` as the request gives
+    it, or None (leave it as it is) when the request does not. A refusal of the service is the API's 400."""
+
+    related_fields: tuple[str, ...] = ()
+
+    def save(self, obj, related: dict, before=None, expected_version=None):
+        raise NotImplementedError
+
+    def split(self, serializer) -> tuple[dict, dict]:
+        data = dict(serializer.validated_data)
+        return data, {name: data.pop(name, None) for name in self.related_fields}
+
+    def perform_create(self, serializer):
+        data, related = self.split(serializer)
+        try:
+            serializer.instance = self.save(serializer.Meta.model(**data), related)
+        except DjangoValidationError as exc:
+            raise_validation(exc)
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        before = snapshot(instance)
+        data, related = self.split(serializer)
+        for key, value in data.items():
+            setattr(instance, key, value)
+        try:
+            self.save(instance, related, before, self.expected_version(instance))
+        except DjangoValidationError as exc:
+            raise_validation(exc)

@@ -8,26 +8,44 @@ Later modules add their own demo data by appending to :data:`EXTENSIONS` a calla
 ``rng`` is a ``random.Random`` derived from the seed and the callable's name (so one extension's draws do not shift
 another's), ``units`` the saved units in path order (the root first), ``stdout`` a writer with ``write(str)``; the
 returned counts join the totals. Extensions run in list order inside the same transaction as the rest.
+
+The people — staff, and one demo account per role with a password — belong to the app that owns the user model: it
+registers the module that makes them with :func:`register_people` (``accounts.demo``, in ``AccountsConfig.ready``).
+That module draws from the same generator, in the same place of the sequence, so a seed still yields the same demo.
 """
 
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
 
-from accounts.models import User
 from core.choices import AuditAction, AuditCategory, UnitKind
 from core.models import Unit
 from core.tree import segment_number, subtree_q
 
-from . import people, tree
+from . import tree
 
 Extension = Callable[[random.Random, list[Unit], Any], dict]
 EXTENSIONS: list[Extension] = []
+_people: list[ModuleType] = []  # the one module that makes the demo's people (register_people)
+
+
+def register_people(module: ModuleType) -> None:
+    """Who makes the demo's people: a module with ``next_staff_number()``, ``create_staff(nodes, rng, target,
+    first_number, phone_share, stdout)``, ``create_demo_accounts(nodes, rng)``, ``write_accounts_file(rows, header)``
+    and ``accounts_table(rows)`` (see ``accounts.demo``)."""
+    _people[:] = [module]
+
+
+def people() -> ModuleType:
+    if not _people:
+        raise DemoError("no app makes the demo's people: the app owning the user model registers them")
+    return _people[0]
 
 
 @dataclass(frozen=True)
@@ -64,16 +82,6 @@ class _Out:
 def _next_root_number() -> int:
     last = Unit.objects.filter(depth=1).order_by("-path").values_list("path", flat=True).first()
     return segment_number(last) + 1 if last else 1
-
-
-def _next_user_number() -> int:
-    last = (
-        User.objects.filter(username__regex=r"^u[0-9]{7}$")
-        .order_by("-username")
-        .values_list("username", flat=True)
-        .first()
-    )
-    return int(last[1:]) + 1 if last else 1
 
 
 def _check_collisions(nodes: list[tree.Node]) -> None:
@@ -126,6 +134,7 @@ def generate(scale: str, seed: int, stdout=None, *, force: bool = False) -> dict
             "Use --force to add a demo tree beside the existing data."
         )
     rng = random.Random(seed)
+    makers = people()
     with transaction.atomic():
         step = time.monotonic()
         out.write(f"Planning the {scale} organisation tree (seed {seed})…")
@@ -138,10 +147,10 @@ def generate(scale: str, seed: int, stdout=None, *, force: bool = False) -> dict
 
         step = time.monotonic()
         out.write(f"Creating about {profile.staff} staff…")
-        staff = people.create_staff(nodes, rng, profile.staff, _next_user_number(), profile.phone_share, out)
+        staff = makers.create_staff(nodes, rng, profile.staff, makers.next_staff_number(), profile.phone_share, out)
         out.write(f"  {staff.users} staff ({staff.cios} of them CIOs) in {time.monotonic() - step:.1f}s")
 
-        rows, _password = people.create_demo_accounts(nodes, rng)
+        rows, _password = makers.create_demo_accounts(nodes, rng)
         counts.update(
             staff=staff.users,
             demo_accounts=len(rows),
@@ -173,14 +182,14 @@ def generate(scale: str, seed: int, stdout=None, *, force: bool = False) -> dict
         )
 
     header = f"govcio demo accounts: {scale} scale, seed {seed}, root {root.name} [{root.code}]"
-    path = people.write_accounts_file(rows, header)
+    path = makers.write_accounts_file(rows, header)
     _rebuild_search(out)
     elapsed = time.monotonic() - started
     out.write("")
     out.write("Counts: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
     out.write(f"Done in {elapsed:.1f}s.")
     out.write("")
-    out.write(people.accounts_table(rows))
+    out.write(makers.accounts_table(rows))
     out.write(f"Written to {path} (readable by its owner only).")
     return counts
 

@@ -26,6 +26,7 @@ DATE_SEPARATED = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,
 DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "对", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "错", "×", "✗"}
+CODE_SEPARATORS = re.compile(r"[,，;；、\s]+")
 
 
 def _parser(function: Parser, *, empty: Any = None, hint: Any = "") -> Parser:
@@ -171,3 +172,19 @@ def regex(pattern: str, message: str | Promise) -> Parser:
         return value
 
     return _parser(parse, empty="")
+
+
+def split_codes(value: str) -> list[str]:
+    """The codes of a code list, each once, in the order written."""
+    return list(dict.fromkeys(code for code in CODE_SEPARATORS.split(value or "") if code))
+
+
+def code_list() -> Parser:
+    """Codes separated by commas (or 、 ; and spaces), kept as one tidy string until ``core.io.checks.resolve_codes``
+    turns them into keys (one restricted query for the whole file)."""
+
+    def parse(value: str) -> str:
+        # NFKC: full-width letters, digits and commas typed with a Chinese input method become ASCII.
+        return ", ".join(split_codes(unicodedata.normalize("NFKC", value)))
+
+    return _parser(parse, empty="", hint=_("Codes separated by commas."))

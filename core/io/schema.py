@@ -24,6 +24,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import parsers
 from .errors import CellError
@@ -140,6 +141,17 @@ class ForeignKey(Column):
             return self.export(obj)
         related = getattr(obj, self.name, None)
         return None if related is None else getattr(related, self.to_field, None)
+
+
+MANAGED_UNIT = _("Code of a department you manage.")  # the help of a unit column checked by ``check_units``
+
+
+def field_column(model, name: str, header, **kwargs) -> Column:
+    """A column of a model field whose empty cell takes the field's default (a choice left empty is the model's
+    default)."""
+    if not kwargs.get("required"):
+        kwargs.setdefault("default", model._meta.get_field(name).get_default())
+    return Column(name, header, **kwargs)
 
 
 def parser_for(model: type[models.Model], name: str) -> Parser:

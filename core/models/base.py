@@ -11,10 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
+    def restrict(self, user, action: str = "view", *, grants_of=None):
+        """The rows ``user`` may ``action``. With ``grants_of`` (a model), the rows that sit where the user may
+        ``action`` records of that model, by this model's own ``scope_path``: the units where they may add systems,
+        the systems they may record findings on. A form offers its choices this way (``GovModelForm.limit_choices``),
+        so the choices and the check of a posted key are the gate's own."""
         from core.gate import scope_q
 
-        q = scope_q(user, self.model, action)
+        if grants_of is None:
+            q = scope_q(user, self.model, action)
+        elif self.model.scope_path is None:
+            raise ValueError(f"{self.model.__name__} has no scope path to lay another model's grants on")
+        else:
+            q = scope_q(user, grants_of, action, path_field=self.model.scope_path)
         if q is None:
             return self.none()
         return self.filter(q)

@@ -36,6 +36,7 @@ class Unit(GovModel):
     depth = models.PositiveSmallIntegerField(_("depth"), editable=False)
 
     scope_path = "path"
+    hidden_name = _("Another unit")  # a unit the reader may not see (core.names)
 
     class Meta:
         ordering = ["path"]

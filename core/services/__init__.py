@@ -207,3 +207,38 @@ def object_delete(*, obj, actor, event: str = "") -> None:
     collector.delete()
     obj.pk = pk
     audit.record_object(action=AuditAction.DELETE, obj=obj, actor=actor, changes=before, event=event)
+
+
+def object_save(*, obj, actor, before: dict | None = None, expected_version: int | None = None):
+    """Create ``obj`` (``before`` None) or update it from ``before``: what a form or an API call that may do either
+    calls."""
+    if before is None:
+        return object_create(obj=obj, actor=actor)
+    return object_update(obj=obj, actor=actor, before=before, expected_version=expected_version)
+
+
+def related_set(*, obj, field: str, targets, actor) -> None:
+    """Replace the part of a many-to-many relation the actor can see. Every target must be visible to them (a key
+    outside scope is a field error, as for foreign keys); related records they cannot see stay, because they could
+    neither have chosen nor removed them. A change is audited with the ids before and after."""
+    manager = getattr(obj, field)
+    model = manager.model
+    chosen = {getattr(target, "pk", target) for target in targets}
+    current = set(manager.values_list("pk", flat=True))
+    hidden = set()
+    if actor is not None:
+        if chosen and model.objects.restrict(actor, "view").filter(pk__in=chosen).count() != len(chosen):
+            raise ValidationError({field: _("Select a valid choice. That choice is not one of the available choices.")})
+        hidden = current - set(
+            model.objects.restrict(actor, "view").filter(pk__in=current).values_list("pk", flat=True)
+        )
+    wanted = chosen | hidden
+    if wanted != current:
+        manager.set(wanted)
+        audit.record_object(
+            action=AuditAction.UPDATE,
+            obj=obj,
+            actor=actor,
+            changes={field: [sorted(current), sorted(wanted)]},
+            event=f"{field}_set",
+        )

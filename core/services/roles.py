@@ -14,6 +14,7 @@ Rules (docs/permissions.md):
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -122,7 +123,7 @@ def role_assign(*, actor, user, role: Role, unit: Unit, include_descendants: boo
             category=AuditCategory.SECURITY,
             actor=actor,
             event="role.granted",
-            object_type="accounts.user",
+            object_type=gate.label(get_user_model()),
             object_id=str(user.pk),
             object_repr=str(user),
             unit_path=unit.path,
@@ -144,7 +145,7 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
             category=AuditCategory.SECURITY,
             actor=actor,
             event="role.revoked",
-            object_type="accounts.user",
+            object_type=gate.label(get_user_model()),
             object_id=str(assignment.user_id),
             object_repr=str(assignment.user),
             unit_path=assignment.unit.path,

@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from accounts import demo as people
 from accounts.models import User
 from core import audit, demo, search
-from core.demo import credit, people
+from core.demo import credit
 from core.models import AuditRecord, RoleAssignment, SearchEntry, Unit
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.urls import URLResolver, get_resolver, reverse
 
 from core import testing
-from inventory.tests.test_records import new_link, new_resource, new_system
+from inventory.tests.factories import new_link, new_resource, new_system
 
 BAD_NUMBERS = ["abc", "²", str(2**70)]
 BAD_TEXT = "²\x00"  # PostgreSQL refuses NUL in text

@@ -363,7 +363,7 @@ class BulkEditView(GateMixin, View):
         )
 
 
-class StepView(GateMixin, View):
+class WorkflowStepView(GateMixin, View):
     """A workflow step on one object, POST only: ``action`` is checked on the object with gate.can (404 and an audit
     record otherwise); a form error, or a step the rules refuse (wrong state, a conflict), comes back as a message
     on the object's page. Subclasses set ``model``/``queryset``, ``action``, ``form_class`` and ``done``, and

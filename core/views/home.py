@@ -1,10 +1,10 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from accounts.models import User
 from core import gate, versions
 from core.choices import UnitKind
 from core.models import AuditRecord, Unit
@@ -27,6 +27,7 @@ def card(make, request) -> dict | None:
 @login_required
 def home(request):
     user = request.user
+    User = get_user_model()
     units = Unit.objects.restrict(user, "view")
     by_kind = dict(units.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     kinds = [{"label": label, "count": by_kind.get(code, 0)} for code, label in UnitKind.choices]

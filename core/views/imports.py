@@ -13,6 +13,7 @@ from django.views import View
 
 from core import staging, uploads
 from core.io import ImportFileError
+from core.io.checks import check_units
 from core.staging import staging_dir
 from core.views.generic import GateMixin
 
@@ -110,3 +111,27 @@ class BulkImportView(GateMixin, View):
         from core.imports import import_rows
 
         return import_rows(model=self.get_model(), rows=rows, actor=self.request.user)
+
+
+def sort_errors(result) -> None:
+    """Problems found by the page's own checks join the schema's, in row order (file-level notes last)."""
+    result.errors.sort(key=lambda error: (error.row == 0, error.row))
+
+
+class RecordImportView(BulkImportView):
+    """Reports rows for units outside the user's import scope on the row; subclasses add their own checks."""
+
+    unit_column = ""
+
+    def validate(self, fileobj, name):
+        result, error = super().validate(fileobj, name)
+        if result is not None:
+            user = self.request.user
+            if self.unit_column:
+                check_units(result, schema=self.schema, name=self.unit_column, model=self.get_model(), user=user)
+            self.check(result, user)
+            sort_errors(result)
+        return result, error
+
+    def check(self, result, user) -> None:
+        pass

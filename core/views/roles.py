@@ -1,6 +1,7 @@
 from django import forms
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -8,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.models import User
 from core.filtersets import RoleAssignmentFilterSet
 from core.models import Role, RoleAssignment, Unit
 from core.params import int_param
@@ -16,6 +16,8 @@ from core.services.roles import role_assign, role_revoke
 from core.tables import RoleAssignmentTable
 from core.views.generic import GateMixin, ObjectListView, apply_errors
 from core.widgets import use_autocomplete
+
+User = get_user_model()
 
 
 class RoleListView(GateMixin, View):

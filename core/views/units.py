@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -7,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import gate, versions
+from core import gate, panels, versions
 from core.filtersets import UnitFilterSet
 from core.forms import UnitForm, UnitMoveForm
 from core.io import CellError
@@ -28,9 +29,6 @@ from core.views.generic import (
 )
 from core.views.imports import BulkImportView
 
-# Modules add their counts to the unit page: panel(request, unit) -> {"label", "count", "url"} or None.
-UNIT_PANELS: list = []
-
 
 class UnitListView(ObjectListView):
     queryset = Unit.objects.select_related("parent", "line_parent")
@@ -50,14 +48,13 @@ class UnitView(ObjectView):
             .annotate(child_count=Count("children"))
             .order_by("path")
         )
-        from accounts.models import User
-
+        User = get_user_model()
         people = User.objects.restrict(user, "view").filter(unit=obj).order_by("username")[:50]
         subtree = Unit.objects.restrict(user, "view").filter(subtree_q("path", obj.path))
         counts = {
             "children": children.count(),
             "subtree_units": subtree.count() - 1,
-            "people": versions.subtree_count(user, User, "unit__path", obj.path),
+            "people": versions.subtree_count(user, User, User.scope_path, obj.path),
         }
         ancestors = (
             Unit.objects.restrict(user, "view")
@@ -72,7 +69,7 @@ class UnitView(ObjectView):
             "ancestors": ancestors,
             "assignments": assignments,
             "can_move": gate.can(user, "change", obj),
-            "panels": [panel for panel in (make(self.request, obj) for make in UNIT_PANELS) if panel],
+            "panels": panels.unit_panels(self.request, obj),
         }
 
 

@@ -71,7 +71,8 @@ MIDDLEWARE = [
     "core.uploads.UploadLimitMiddleware",  # before CSRF, which would read the body first
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.middleware.SecurityPolicyMiddleware",
+    "core.middleware.UnitFocusMiddleware",  # the unit switcher narrows the gate (core.gate.focus_on)
+    "accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
+from core.focus import narrowed
 from core.models import Unit
-from core.tree import subtree_q
 from inventory import choices as c
 from inventory.models import DataResource, ServiceItem, System
 from inventory.selectors import quality
@@ -49,11 +49,6 @@ def fully_domestic() -> Q:
 
 def share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
-
-
-def narrowed(queryset, unit):
-    """The gated queryset, focused on ``unit``'s subtree when one is chosen (a narrowing, never a widening)."""
-    return queryset if unit is None else queryset.filter(subtree_q(queryset.model.scope_path, unit.path))
 
 
 @dataclass

@@ -292,11 +292,11 @@ class OverviewPageTests(TestCase):
         analysis.DEPARTMENT_ROWS = 1
         try:
             response = self.get(self.cio, sort="-systems")
-            self.assertEqual(len(response.context["department_rows"].split("<tr")) - 1, 1)
+            self.assertEqual(len(response.context["department_rows"]), 1)
             self.assertEqual(response.context["departments_more"], 2)
             self.assertContains(response, "departments=all")
             response = self.get(self.cio, sort="-systems", departments="all")
-            self.assertEqual(len(response.context["department_rows"].split("<tr")) - 1, 3)
+            self.assertEqual(len(response.context["department_rows"]), 3)
         finally:
             analysis.DEPARTMENT_ROWS = old
 

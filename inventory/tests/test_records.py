@@ -1,11 +1,7 @@
 """The inventory's records through the kit (pages and API, in and out of scope), plus what the kit cannot know:
 relations saved with their record, imports with code lists, and a department liaison's reach."""
 
-import csv
-import datetime as dt
 import io
-import itertools
-from decimal import Decimal
 from unittest import mock
 
 from django.forms.models import model_to_dict
@@ -14,88 +10,13 @@ from django.urls import reverse
 
 from core import testing
 from core.models import AuditRecord
+from core.testing import csv_bytes
 from inventory import choices as c
 from inventory.models import DataResource, Link, ServiceItem, System, ZombieReview
 from inventory.schemas import dataresource_schema, link_schema, serviceitem_schema, system_schema
-from inventory.services import dataresource_save, link_save, serviceitem_save
-
-_n = itertools.count(1)
-SYSTEMS = [
-    ("预算管理一体化系统", "Java", "达梦 DM8"),
-    ("不动产登记系统", "Java", "人大金仓 KingbaseES"),
-    ("城乡居民医保结算系统", "C#", "SQL Server"),
-    ("12345政务服务热线工单系统", "Java", "MySQL"),
-    ("电子证照共享平台", "Go", "达梦 DM8"),
-]
-ITEMS = ["城乡居民基本医疗保险参保登记", "不动产抵押权登记", "个体工商户设立登记", "最低生活保障待遇申请"]
-RESOURCES = ["城乡居民参保信息", "不动产权属信息", "市场主体登记信息", "低保对象名册"]
-
-
-def csv_bytes(schema, rows: list[dict]) -> bytes:
-    """A CSV with the template's headers in the active language, so it works before and after translation."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(column.header) for column in schema.columns])
-    for row in rows:
-        writer.writerow([row.get(column.name, "") for column in schema.columns])
-    return out.getvalue().encode("utf-8")
-
-
-def new_system(unit, **fields) -> System:
-    n = next(_n)
-    name, language, database = SYSTEMS[n % len(SYSTEMS)]
-    values = {
-        "name": f"{unit.name}{name}（{n:03d}）",
-        "code": f"XT-{n:05d}",
-        "owner_unit": unit,
-        "responsible_person": "李明",
-        "purpose": "支撑本部门日常业务办理",
-        "status": c.SystemStatus.RUNNING,
-        "hosting": c.Hosting.GOV_CLOUD,
-        "network": c.Network.EGOV_EXTRANET,
-        "tech_language": language,
-        "tech_database": database,
-        "tech_database_domestic": "达梦" in database or "金仓" in database,
-        "tech_os": "麒麟 V10",
-        "tech_os_domestic": True,
-        "go_live_date": dt.date(2020, 6, 30),
-        "last_active_date": dt.date(2026, 3, 1),
-        "annual_om_cost": Decimal("18.50"),
-        "vendor": "示例信息技术有限公司",
-    }
-    values.update(fields)
-    from core.services import object_create
-
-    return object_create(obj=System(**values), actor=None)
-
-
-def new_resource(unit, items=(("姓名", "string"), ("身份证号", "string")), **fields) -> DataResource:
-    n = next(_n)
-    values = {
-        "kind": c.CatalogKind.DEPARTMENTAL,
-        "item_code": "01",
-        "category_code": "001",
-        "code": f"301001/{n:06d}",
-        "name": f"{RESOURCES[n % len(RESOURCES)]}（{n:03d}）",
-        "provider": unit,
-        "abstract": "本部门业务办理形成的基础信息",
-        "sharing_type": c.SharingType.CONDITIONAL,
-        "sharing_conditions": "仅用于政务服务办理核验，不得转作他用",
-        "update_cycle": c.UpdateCycle.DAILY,
-    }
-    values.update(fields)
-    return dataresource_save(actor=None, resource=DataResource(**values), items=list(items))
-
-
-def new_item(unit, systems=None) -> ServiceItem:
-    n = next(_n)
-    item = ServiceItem(name=f"{ITEMS[n % len(ITEMS)]}（{n:03d}）", code=f"{unit.code}-FW-{n:04d}", unit=unit)
-    return serviceitem_save(actor=None, item=item, systems=systems if systems is not None else [new_system(unit)])
-
-
-def new_link(unit, **fields) -> Link:
-    link = Link(from_system=new_system(unit), to_system=new_system(unit), method=c.LinkMethod.API, **fields)
-    return link_save(actor=None, link=link, resources=[new_resource(unit)])
+from inventory.services import link_save
+from inventory.tests import factories
+from inventory.tests.factories import new_item, new_link, new_resource, new_system
 
 
 def pks(values) -> list:
@@ -116,7 +37,7 @@ class SystemViewTests(testing.StandardViewTests):
     def form_data(self):
         return {
             "name": "甲县财政局国有资产管理系统",
-            "code": f"XT-NEW-{next(_n)}",
+            "code": f"XT-NEW-{next(factories.numbers)}",
             "owner_unit": self.tree.dept_a.pk,
             "user_scope": "internal",
             "status": "building",
@@ -227,7 +148,11 @@ class SystemAPITests(testing.StandardAPITests):
         return new_system(unit)
 
     def api_create_data(self):
-        return {"name": "甲县财政局政府采购管理系统", "code": f"XT-API-{next(_n)}", "owner_unit": self.tree.dept_a.pk}
+        return {
+            "name": "甲县财政局政府采购管理系统",
+            "code": f"XT-API-{next(factories.numbers)}",
+            "owner_unit": self.tree.dept_a.pk,
+        }
 
     def test_api_create_outside_scope_is_rejected(self):
         self.auth()
@@ -311,7 +236,7 @@ class ServiceItemViewTests(testing.StandardViewTests):
         system = new_system(self.tree.dept_a)
         return {
             "name": "企业职工基本养老保险关系转移",
-            "code": f"990001-CZ-FW-{next(_n)}",
+            "code": f"990001-CZ-FW-{next(factories.numbers)}",
             "unit": self.tree.dept_a.pk,
             "channel": "online",
             "systems": [system.pk],
@@ -380,7 +305,7 @@ class ServiceItemAPITests(testing.StandardAPITests):
         system = new_system(self.tree.dept_a)
         return {
             "name": "医疗费用报销",
-            "code": f"API-FW-{next(_n)}",
+            "code": f"API-FW-{next(factories.numbers)}",
             "unit": self.tree.dept_a.pk,
             "systems": [system.pk],
         }
@@ -547,7 +472,7 @@ class DataResourceAPITests(testing.StandardAPITests):
             "kind": "departmental",
             "item_code": "03",
             "category_code": "001",
-            "code": f"303001/{next(_n):06d}",
+            "code": f"303001/{next(factories.numbers):06d}",
             "name": "政府采购合同信息",
             "provider": self.tree.dept_a.pk,
             "sharing_type": "unconditional",
@@ -675,7 +600,7 @@ class LinkAPITests(testing.StandardAPITests):
 
 
 class UnitPanelTests(TestCase):
-    """The counts the inventory offers the unit page (core.views.units.UNIT_PANELS), within scope."""
+    """The counts the inventory offers the unit page (core.panels.UNIT_PANELS), within scope."""
 
     def test_panels_count_the_subtree_within_scope(self):
         from django.test import RequestFactory

@@ -6,14 +6,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core import testing, versions
+from core import panels, testing, versions
 from inventory.models import Link, System
 from inventory.views import records
 
 
 @pytest.fixture
 def hub(db, monkeypatch):
-    monkeypatch.setattr(records, "SYSTEM_TABS", [])  # other modules' tabs bring their own queries
+    monkeypatch.setattr(panels, "TABS", {})  # other modules' tabs bring their own queries
     tree = testing.build_tree()
     hub = System.objects.create(name="示例县数据共享交换平台", code="HUB", owner_unit=tree.dept_a)
     return tree, hub

@@ -1,7 +1,6 @@
 """The inventory's analysis pages: the overview (with data quality), the zombie check and its decisions, and the
 duplicate candidates. Every number and row comes through ``restrict``; a focus unit only narrows the scope."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,18 +14,19 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core import audit, gate, versions
-from core.choices import GOVERNMENT_KINDS, AuditAction
+from core.choices import AuditAction
+from core.focus import focus_unit, government_choices, narrowed
 from core.io import export_response
 from core.models import Unit
-from core.params import int_param
 from core.views.generic import GateMixin, apply_errors, deny
 from inventory import choices as c
 from inventory.duplicate_groups import add_group_items, duplicate_groups
+from inventory.forms import ZombieReviewForm
 from inventory.models import DataResource, ServiceItem, System, ZombieReview
 from inventory.rules import rules
 from inventory.selectors import quality
-from inventory.selectors.overview import narrowed, overview, sort_departments
-from inventory.views import analysis_tables as tables
+from inventory.selectors.overview import overview, sort_departments
+from inventory.views import analysis_rows
 from inventory.zombies import CRITERIA, latest_reviews, zombie_candidates, zombie_review_create
 
 QUALITY_ROWS = 50  # departments listed in the quality section before "show all"
@@ -41,17 +41,6 @@ DEPARTMENT_HEADERS = [
     ("zombies", gettext_lazy("Zombies")),
     ("quality", gettext_lazy("Data quality")),
 ]
-
-
-def focus_unit(request, param: str = "unit"):
-    """The unit named by ``?unit=`` if the user may see it; None for the whole scope; 404 otherwise."""
-    pk = int_param(request, param)
-    if pk is None:
-        return None
-    unit = Unit.objects.restrict(request.user, "view").filter(pk=pk).first()
-    if unit is None:
-        raise deny(request, Unit, object_id=pk, reason="scope")
-    return unit
 
 
 class OverviewView(GateMixin, View):
@@ -81,10 +70,11 @@ class OverviewView(GateMixin, View):
                 {"header": header, "next": f"-{key}" if sort == key else key, "arrow": arrow(sort, key)}
                 for key, header in DEPARTMENT_HEADERS
             ],
-            "department_rows": tables.department_rows(shown, f"{base}&" if base else ""),
+            "department_rows": analysis_rows.department_rows(shown),
+            "focus_querystring": f"{base}&" if base else "",
             "departments_more": len(departments) - len(shown),
             "quality_units": quality_units,
-            "quality_rows": tables.quality_units(quality_units),
+            "quality_rows": analysis_rows.quality_units(quality_units),
             "quality_more": 0 if show_all else max(0, len(data.quality_units) - QUALITY_ROWS),
             "governments": government_choices(user),
             "can_resources": can_resources,
@@ -116,14 +106,6 @@ def cached_overview(user, unit, can_resources: bool, can_services: bool):
 
 def arrow(sort: str, key: str) -> str:
     return "↑" if sort == key else "↓" if sort == f"-{key}" else ""
-
-
-def government_choices(user) -> list[dict]:
-    """The governments the user can focus on, indented by level (a city's counties under it)."""
-    governments = Unit.objects.restrict(user, "view").filter(kind__in=GOVERNMENT_KINDS)
-    rows = list(governments.order_by("path").values("pk", "name", "depth"))
-    top = min((row["depth"] for row in rows), default=0)
-    return [{**row, "indent": "\u3000" * (row["depth"] - top)} for row in rows]
 
 
 def chart_data(data) -> dict:
@@ -240,35 +222,6 @@ class ZombieListView(GateMixin, View):
         headers = [str(header) for header, _value in ZOMBIE_COLUMNS]
         rows = ([value(z) for _header, value in ZOMBIE_COLUMNS] for z in candidates)
         return export_response(fmt, str(_("Zombie candidates")), headers, rows)
-
-
-class ZombieReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=gettext_lazy("Decision"), choices=[("", "---------"), *c.ZombieDecision.choices])
-    target_system = forms.ModelChoiceField(
-        label=gettext_lazy("Integrate into"), queryset=System.objects.none(), required=False
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Required to keep a flagged system; otherwise the check's findings are recorded."),
-    )
-
-    def __init__(self, *args, user, system, **kwargs):
-        super().__init__(*args, **kwargs)
-        targets = (
-            System.objects.restrict(user, "view")
-            .exclude(pk=system.pk)
-            .exclude(status=c.SystemStatus.RETIRED)
-            .select_related("owner_unit")
-            .order_by("owner_unit__path", "code")
-        )
-        field = self.fields["target_system"]
-        field.queryset = targets
-        field.label_from_instance = lambda s: f"{s.name} · {s.owner_unit.name}"
-        self.fields["decision"].widget.attrs["class"] = "form-select"
-        field.widget.attrs["class"] = "form-select"
-        self.fields["reason"].widget.attrs["class"] = "form-control"
 
 
 class ZombieReviewView(GateMixin, View):

@@ -5,14 +5,12 @@ cancel; the file is kept in between, core.staging, and deleted after either)."""
 import secrets
 from pathlib import Path
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core import staging, uploads
@@ -21,37 +19,9 @@ from core.models import Unit
 from core.params import int_param
 from core.staging import staging_dir
 from core.views.generic import GateMixin, deny
-from core.widgets import use_autocomplete
 from inventory import dcat
-from inventory.forms import units_for
+from inventory.forms import DcatExportForm, DcatImportForm
 from inventory.models import DataResource
-
-FORMAT_CHOICES = [(key, label) for key, (label, _type, _name) in dcat.FORMATS.items()]
-
-
-class ExportForm(forms.Form):
-    format = forms.ChoiceField(
-        label=gettext_lazy("Format"), choices=FORMAT_CHOICES, widget=forms.Select(attrs={"class": "form-select"})
-    )
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Catalog file"), widget=forms.ClearableFileInput(attrs={"class": "form-control"})
-    )
-    unit = forms.ModelChoiceField(
-        label=gettext_lazy("Provider"),
-        queryset=Unit.objects.none(),
-        help_text=gettext_lazy("The datasets become this unit's resources, whatever publisher the file names."),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Where the user may both add and import resources; anything else is "not one of the available choices".
-        importable = units_for(user, DataResource, "import").values("pk")
-        self.fields["unit"].queryset = units_for(user, DataResource, "add").filter(pk__in=importable)
-        use_autocomplete(self.fields["unit"])
 
 
 class DcatExportView(GateMixin, View):
@@ -61,7 +31,7 @@ class DcatExportView(GateMixin, View):
     def get(self, request):
         self.require("export")
         unit = self.chosen_unit()
-        form = ExportForm(request.GET if "format" in request.GET else None)
+        form = DcatExportForm(request.GET if "format" in request.GET else None)
         if form.is_bound and form.is_valid():
             return self.download(form.cleaned_data["format"], unit)
         context = {
@@ -108,7 +78,7 @@ class DcatImportView(GateMixin, View):
     def get(self, request):
         self.require("import")
         self.require("add")
-        return self.page(ImportForm(user=request.user))
+        return self.page(DcatImportForm(user=request.user))
 
     def page(self, form, status=200, **extra):
         context = {**self.common_context(), "form": form, "list_url": self.url("list"), **extra}
@@ -121,7 +91,7 @@ class DcatImportView(GateMixin, View):
             return self.cancel(request.POST["token"])
         if request.POST.get("token"):
             return self.confirm(request.POST["token"])
-        form = ImportForm(request.POST, request.FILES, user=request.user)
+        form = DcatImportForm(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return self.page(form, status=400)
         upload, unit = form.cleaned_data["file"], form.cleaned_data["unit"]
@@ -148,7 +118,7 @@ class DcatImportView(GateMixin, View):
         staged = self.request.session.pop(f"dcat:{token}", None)
         if staged is None or not token.isalnum():
             raise Http404
-        form = ImportForm(user=self.request.user)
+        form = DcatImportForm(user=self.request.user)
         unit = form.fields["unit"].queryset.filter(pk=staged["unit"]).first()
         path_ = self.staged(token)
         try:

@@ -6,13 +6,12 @@ from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from core import gate, names, versions
+from core import gate, names, panels, versions
+from core.io.checks import resolve_codes
 from core.params import choice_param
 from core.tables import choice_labels
 from core.urlcache import pk_url
@@ -25,7 +24,7 @@ from core.views.generic import (
     ObjectListView,
     ObjectView,
 )
-from core.views.imports import BulkImportView
+from core.views.imports import RecordImportView
 
 from .. import choices as c
 from .. import schemas, services
@@ -56,32 +55,6 @@ ITEM_COUNT = count_of(DataItem, "resource")
 RESOURCE_COUNT = count_of(Link.resources.through, "link")
 
 
-def sort_errors(result) -> None:
-    """Problems found by the page's own checks join the schema's, in row order (file-level notes last)."""
-    result.errors.sort(key=lambda error: (error.row == 0, error.row))
-
-
-class RecordImportView(BulkImportView):
-    """Reports rows for units outside the user's import scope on the row; subclasses add their own checks."""
-
-    unit_column = ""
-
-    def validate(self, fileobj, name):
-        result, error = super().validate(fileobj, name)
-        if result is not None:
-            user = self.request.user
-            if self.unit_column:
-                schemas.check_units(
-                    result, schema=self.schema, name=self.unit_column, model=self.get_model(), user=user
-                )
-            self.check(result, user)
-            sort_errors(result)
-        return result, error
-
-    def check(self, result, user) -> None:
-        pass
-
-
 # Information systems ---------------------------------------------------------------------------------------------
 
 
@@ -92,17 +65,6 @@ class SystemListView(ObjectListView):
 
 
 LINKS_SHOWN = 100  # per direction on a system's page; the link list has them all
-LINK_ROW = (
-    '<div class="list-group-item"><div class="row align-items-center g-2">'
-    '<div class="col-auto"><i class="ti {} text-secondary"></i></div>'
-    '<div class="col text-truncate">{}<div class="small text-secondary">{}</div></div>'
-    '<div class="col-auto"><a href="{}" class="btn btn-sm btn-ghost-secondary">{}</a></div></div></div>'
-)
-
-
-# Modules add tabs to the system page: tab(user, system) -> {"id", "label", "badge", "template", "context"} or None.
-# The tab's context joins the page's, so its template reads its own names (e.g. the security app's panels).
-SYSTEM_TABS: list = []
 
 
 class SystemView(ObjectView):
@@ -138,32 +100,23 @@ class SystemView(ObjectView):
                 row.update(other_name=names.placeholder(System), other_unit="", other_path="")
         return rows
 
-    def render_links(self, rows: list[dict], outgoing: bool) -> None:
+    def describe_links(self, rows: list[dict], outgoing: bool) -> None:
+        """What the page shows of each link (``inventory/system_links.html`` renders it): the arrow, the other end
+        (a link only where the reader may see it), its unit, method, frequency and resources, and its own page."""
         method, frequency = choice_labels(Link, "method"), choice_labels(Link, "frequency")
-        details = escape(_("Details"))
         arrow = "ti-arrow-right" if outgoing else "ti-arrow-left"
         for row in rows:
             n = row["resource_count"]
-            other = escape(row["other_name"])
-            if row["other_visible"]:
-                other = f'<a href="{pk_url("inventory:system", row["other_id"])}">{other}</a>'
-            else:
-                other = f'<span class="text-secondary">{other}</span>'
             facts = [
                 row["other_unit"],
                 method.get(row["method"], row["method"]),
                 frequency.get(row["frequency"], row["frequency"]),
                 ngettext("%(n)s resource", "%(n)s resources", n) % {"n": n} if n else "",
             ]
-            row["html"] = mark_safe(  # noqa: S308 — every value is escaped here or is an URL of integers
-                LINK_ROW.format(
-                    "ti-arrows-left-right" if row["direction"] == c.LinkDirection.TWO_WAY else arrow,
-                    other,
-                    escape(" · ".join(str(fact) for fact in facts if fact)),
-                    pk_url("inventory:link", row["pk"]),
-                    details,
-                )
-            )
+            row["icon"] = "ti-arrows-left-right" if row["direction"] == c.LinkDirection.TWO_WAY else arrow
+            row["other_url"] = pk_url("inventory:system", row["other_id"]) if row["other_visible"] else ""
+            row["facts"] = " · ".join(str(fact) for fact in facts if fact)
+            row["url"] = pk_url("inventory:link", row["pk"])
 
     def extra_context(self, obj):
         user = self.request.user
@@ -178,8 +131,8 @@ class SystemView(ObjectView):
             ),
         )
         links_out, links_in = self.link_rows(links, obj, True), self.link_rows(links, obj, False)
-        self.render_links(links_out, True)
-        self.render_links(links_in, False)
+        self.describe_links(links_out, True)
+        self.describe_links(links_in, False)
         list_url = reverse("inventory:link_list")
         link_groups = [
             (_("Outgoing"), links_out, True, counts["out"], f"{list_url}?from_system={obj.pk}"),
@@ -190,7 +143,7 @@ class SystemView(ObjectView):
             (field(f"tech_{p}").verbose_name, getattr(obj, f"tech_{p}"), getattr(obj, f"tech_{p}_domestic"))
             for p in System.TECH_PARTS
         ]
-        tabs = [tab for tab in (make(user, obj) for make in SYSTEM_TABS) if tab]
+        tabs = panels.tabs(user, obj)  # other apps' tabs (core.panels), e.g. security's
         return {
             **{name: value for tab in tabs for name, value in tab["context"].items()},
             "system_tabs": tabs,
@@ -300,7 +253,7 @@ class ServiceItemImportView(RecordImportView):
     unit_column = "unit"
 
     def check(self, result, user):
-        schemas.resolve_codes(result, schema=self.schema, name="systems", model=System, user=user)
+        resolve_codes(result, schema=self.schema, name="systems", model=System, user=user)
 
     def commit(self, rows):
         return services.serviceitems_import(actor=self.request.user, rows=rows)
@@ -505,14 +458,14 @@ class LinkImportView(RecordImportView):
     schema = schemas.link_schema
 
     def check(self, result, user):
-        schemas.resolve_codes(result, schema=self.schema, name="resources", model=DataResource, user=user)
+        resolve_codes(result, schema=self.schema, name="resources", model=DataResource, user=user)
         schemas.check_links(result, user=user)
 
     def commit(self, rows):
         return services.links_import(actor=self.request.user, rows=rows)
 
 
-# The unit page's panels (core.views.units.UNIT_PANELS): the records in a unit's subtree, linked to the list. -----
+# The unit page's panels (core.panels.UNIT_PANELS): the records in a unit's subtree, linked to the list. -----
 
 
 def unit_panel(model, unit_path: str, list_name: str, label):

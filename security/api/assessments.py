@@ -10,8 +10,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from core.api.filters import GovAPIFilterSet, KeyFilter
-from core.api.viewsets import GovModelSerializer, GovModelViewSet, RowSerializer, raise_validation
-from core.services import snapshot
+from core.api.viewsets import GovModelSerializer, RelatedFieldsViewSet, RowSerializer, raise_validation
 
 from .. import choices as c
 from .. import crypto
@@ -79,33 +78,12 @@ class CryptoAssessmentAPIFilterSet(AssessmentAPIFilterSet):
         fields = ["system", "kind", "conclusion", "level", "since", "until"]
 
 
-class ServiceViewSet(GovModelViewSet):
-    """Creates, updates and deletes through the concern's services (due dates move, items are saved with it)."""
+class BaseAssessmentViewSet(RelatedFieldsViewSet):
+    """Assessments of both kinds are created, changed and deleted through their services (due dates move; a crypto
+    assessment's item results are saved with it)."""
 
     cursor_ordering = "-pk"
-
-    def save(self, obj, data, before=None, expected_version=None):
-        raise NotImplementedError
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        extra = {key: data.pop(key) for key in ("items",) if key in data}
-        try:
-            serializer.instance = self.save(serializer.Meta.model(**data), extra)
-        except DjangoValidationError as exc:
-            raise_validation(exc)
-
-    def perform_update(self, serializer):
-        instance = serializer.instance
-        before = snapshot(instance)
-        data = dict(serializer.validated_data)
-        extra = {key: data.pop(key) for key in ("items",) if key in data}
-        for key, value in data.items():
-            setattr(instance, key, value)
-        try:
-            self.save(instance, extra, before, self.expected_version(instance))
-        except DjangoValidationError as exc:
-            raise_validation(exc)
+    related_fields = ("items",)
 
     def perform_destroy(self, instance):
         try:
@@ -114,26 +92,26 @@ class ServiceViewSet(GovModelViewSet):
             raise_validation(exc)
 
 
-class AssessmentViewSet(ServiceViewSet):
+class AssessmentViewSet(BaseAssessmentViewSet):
     queryset = Assessment.objects.select_related("system__owner_unit")
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentAPIFilterSet
     delete_service = staticmethod(services.assessment_delete)
 
-    def save(self, obj, data, before=None, expected_version=None):
+    def save(self, obj, related, before=None, expected_version=None):
         return services.assessment_save(
             actor=self.request.user, assessment=obj, before=before, expected_version=expected_version
         )
 
 
-class CryptoAssessmentViewSet(ServiceViewSet):
+class CryptoAssessmentViewSet(BaseAssessmentViewSet):
     queryset = CryptoAssessment.objects.select_related("system__owner_unit").prefetch_related("items")
     serializer_class = CryptoAssessmentSerializer
     filterset_class = CryptoAssessmentAPIFilterSet
     delete_service = staticmethod(services.cryptoassessment_delete)
 
-    def save(self, obj, data, before=None, expected_version=None):
-        items = data.get("items")
+    def save(self, obj, related, before=None, expected_version=None):
+        items = related["items"]
         given = None
         if items is not None:
             given = {row["item"]: {"status": row["status"], "note": row.get("note", "")} for row in items}

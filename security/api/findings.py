@@ -72,7 +72,7 @@ class FindingAPIFilterSet(GovAPIFilterSet):
         fields = ["system", "owner", "status", "severity", "source", "deadline_before"]
 
 
-class StepSerializer(serializers.Serializer):
+class FindingStepSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     rectification = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -114,7 +114,7 @@ class FindingViewSet(GovModelViewSet):
 
     def step(self, request, perform):
         finding = self.get_object()
-        data = StepSerializer(data=request.data)
+        data = FindingStepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             perform(finding, data.validated_data)

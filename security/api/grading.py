@@ -156,7 +156,7 @@ class ExpertOpinionSerializer(GovModelSerializer):
         extra_kwargs = {"expert_name": {"required": False}}
 
 
-class StepSerializer(serializers.Serializer):
+class GradingStepSerializer(serializers.Serializer):
     """The inputs of the workflow steps; each step reads the ones it needs."""
 
     approved_by_name = serializers.CharField(required=False, max_length=100)
@@ -246,7 +246,7 @@ class GradingViewSet(GovModelViewSet):
 
     def step(self, request, name):
         grading = self.get_object()
-        data = StepSerializer(data=request.data)
+        data = GradingStepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             STEPS[name](grading, request.user, data.validated_data, self.expected_version(grading))
@@ -265,17 +265,17 @@ class GradingViewSet(GovModelViewSet):
     def close_review(self, request, pk=None):
         return self.step(request, "close_review")
 
-    @extend_schema(request=StepSerializer, responses=GradingSerializer)
+    @extend_schema(request=GradingStepSerializer, responses=GradingSerializer)
     @action(detail=True, methods=["post"], requires_if_match=True)
     def approve(self, request, pk=None):
         return self.step(request, "approve")
 
-    @extend_schema(request=StepSerializer, responses=GradingSerializer)
+    @extend_schema(request=GradingStepSerializer, responses=GradingSerializer)
     @action(detail=True, methods=["post"], url_path="file", requires_if_match=True)
     def file_(self, request, pk=None):
         return self.step(request, "file")
 
-    @extend_schema(request=StepSerializer, responses=GradingSerializer)
+    @extend_schema(request=GradingStepSerializer, responses=GradingSerializer)
     @action(detail=True, methods=["post"], requires_if_match=True)
     def reject(self, request, pk=None):
         return self.step(request, "reject")
@@ -285,7 +285,7 @@ class GradingViewSet(GovModelViewSet):
     def revise(self, request, pk=None):
         return self.step(request, "revise")
 
-    @extend_schema(request=StepSerializer, responses=GradingSerializer)
+    @extend_schema(request=GradingStepSerializer, responses=GradingSerializer)
     @action(detail=True, methods=["post"], requires_if_match=True)
     def regrade(self, request, pk=None):
         return self.step(request, "regrade")

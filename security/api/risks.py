@@ -1,15 +1,12 @@
 """The risk register's API: the same gate and service as the pages. Systems and data resources are read as the user
 sees them and written through ``risk_save``, which checks them against the user's scope and audits the change."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from core.api.filters import GovAPIFilterSet, IntegerFilter, KeyFilter
-from core.api.viewsets import GovModelViewSet, raise_validation
-from core.services import snapshot
-from inventory.api import InventorySerializer, visible
+from core.api.viewsets import GovModelSerializer, RelatedFieldsViewSet, visible
 from inventory.models import DataResource, System
 
 from .. import choices as c
@@ -19,7 +16,7 @@ from ..services.risks import risk_save
 RELATED = ("systems", "data_resources")
 
 
-class RiskSerializer(InventorySerializer):
+class RiskSerializer(GovModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:risk-detail")
     systems = serializers.PrimaryKeyRelatedField(many=True, queryset=System.objects.all(), required=False)
     data_resources = serializers.PrimaryKeyRelatedField(many=True, queryset=DataResource.objects.all(), required=False)
@@ -65,11 +62,12 @@ class RiskAPIFilterSet(GovAPIFilterSet):
         fields = ["unit", "status", "treatment", "likelihood", "impact", "system"]
 
 
-class RiskViewSet(GovModelViewSet):
+class RiskViewSet(RelatedFieldsViewSet):
     queryset = Risk.objects.all()
     serializer_class = RiskSerializer
     filterset_class = RiskAPIFilterSet
     cursor_ordering = "pk"
+    related_fields = RELATED
 
     def get_queryset(self):
         return (
@@ -81,31 +79,10 @@ class RiskViewSet(GovModelViewSet):
             )
         )
 
-    def save(self, risk, related: dict, before=None):
-        try:
-            return risk_save(
-                actor=self.request.user,
-                risk=risk,
-                before=before,
-                expected_version=self.expected_version(risk) if before is not None else None,
-                **related,
-            )
-        except DjangoValidationError as exc:
-            raise_validation(exc)
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        related = {name: data.pop(name, None) for name in RELATED}
-        serializer.instance = self.save(Risk(**data), related)
-
-    def perform_update(self, serializer):
-        risk = serializer.instance
-        before = snapshot(risk)
-        data = dict(serializer.validated_data)
-        related = {name: data.pop(name, None) for name in RELATED}
-        for key, value in data.items():
-            setattr(risk, key, value)
-        self.save(risk, related, before)
+    def save(self, risk, related: dict, before=None, expected_version=None):
+        return risk_save(
+            actor=self.request.user, risk=risk, before=before, expected_version=expected_version, **related
+        )
 
 
 def register(router) -> None:

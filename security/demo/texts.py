@@ -46,7 +46,7 @@ def rationale(name: str, purpose: str, data_class: str, scope: str, business, se
 
 
 # Grading review (专家评审) --------------------------------------------------------------------------------------
-EXPERTS = (  # (name, title and affiliation); 孙立新 is also the demo expert account (core.demo.people)
+EXPERTS = (  # (name, title and affiliation); 孙立新 is also the demo expert account (accounts.demo)
     ("孙立新", "西岭大学网络空间安全学院教授"),
     ("钱慧敏", "东川理工大学信息安全学院副教授"),
     ("杜文涛", "省网络安全等级保护测评中心高级工程师"),

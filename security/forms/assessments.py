@@ -1,15 +1,12 @@
-"""Forms and filters of MLPS assessments / self-inspections and crypto assessments (DOMAIN.md §3)."""
+"""Forms of MLPS assessments / self-inspections and crypto assessments (DOMAIN.md §3)."""
 
-import django_filters
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import files
-from core.filtersets import GovFilterSet
+from core.forms import DATE, FieldsetForm
 from core.models import Unit
-from inventory.filtersets import system_filter, within
-from inventory.forms import DATE, FieldsetForm, units_for
 
 from .. import choices as c
 from .. import crypto
@@ -32,9 +29,7 @@ class ReportFormMixin:
             types=files.accepted_suffixes(),
             mb=files.max_bytes() // 1048576,
         )
-        action = "change" if self.instance.pk else "add"
-        field = self.fields["system"]
-        field.queryset = field.queryset.filter(owner_unit__in=units_for(self.user, type(self.instance), action))
+        self.limit_choices("system")
 
     def clean_report(self):
         upload = self.cleaned_data.get("report")
@@ -162,48 +157,6 @@ class CryptoAssessmentForm(ReportFormMixin, FieldsetForm):
 
 
 # Filters -----------------------------------------------------------------------------------------------------------
-
-
-def date_filter(label, lookup: str):
-    return django_filters.DateFilter(
-        label=label, field_name="assessed_on", lookup_expr=lookup, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-
-class AssessmentFilterSet(GovFilterSet):
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=c.AssessmentKind.choices)
-    conclusion = django_filters.ChoiceFilter(label=_("Conclusion"), choices=c.Conclusion.choices)
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=c.Level.choices)
-    system = system_filter(_("Information system"), "system")
-    department = django_filters.ModelChoiceFilter(
-        label=_("Department"), field_name="system__owner_unit", queryset=Unit.objects.all()
-    )
-    within = within("system__owner_unit__path")
-    since = date_filter(_("From"), "gte")
-    until = date_filter(_("To"), "lte")
-    search_fields = ("system__name", "system__code", "institution")
-
-    class Meta:
-        model = Assessment
-        fields = ["q", "kind", "conclusion", "level", "system", "department", "within", "since", "until"]
-
-
-class CryptoAssessmentFilterSet(GovFilterSet):
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=c.CryptoAssessmentKind.choices)
-    conclusion = django_filters.ChoiceFilter(label=_("Conclusion"), choices=c.Conclusion.choices)
-    level = django_filters.ChoiceFilter(label=_("Crypto level"), choices=[(n, n) for n in crypto.LEVELS])
-    system = system_filter(_("Information system"), "system")
-    department = django_filters.ModelChoiceFilter(
-        label=_("Department"), field_name="system__owner_unit", queryset=Unit.objects.all()
-    )
-    within = within("system__owner_unit__path")
-    since = date_filter(_("From"), "gte")
-    until = date_filter(_("To"), "lte")
-    search_fields = ("system__name", "system__code", "institution")
-
-    class Meta:
-        model = CryptoAssessment
-        fields = ["q", "kind", "conclusion", "level", "system", "department", "within", "since", "until"]
 
 
 class CryptoStatusFilterForm(forms.Form):

@@ -1,26 +1,19 @@
-"""Forms and filters of findings and rectification (问题与整改): the finding, the list's filters, the workflow steps
-(rectify with evidence files, verify, reject) and the scanner column mapping."""
+"""Forms of findings and rectification (问题与整改): the finding, the workflow steps (rectify with evidence files,
+verify, reject) and the scanner column mapping. The list's filters are in ``security.filtersets.findings``."""
 
-import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import files
-from core.filtersets import GovFilterSet
-from core.models import Unit
-from inventory.filtersets import YES_NO, system_filter, within
-from inventory.forms import DATE, FieldsetForm, units_for
+from core.forms import DATE, FieldsetForm, GovModelForm
 from inventory.models import System
 
 from .. import choices as c
 from .. import deadlines, scanner
 from ..models import Assessment, CryptoAssessment, Finding, ScannerMapping, SecurityPolicy
 from ..services.findings import was_policy_deadline
-
-ME = [("me", _("Me"))]
 
 
 class FindingForm(FieldsetForm):
@@ -53,9 +46,7 @@ class FindingForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        action = "change" if self.instance.pk else "add"
-        field = self.fields["system"]
-        field.queryset = field.queryset.filter(owner_unit__in=units_for(self.user, Finding, action))
+        self.limit_choices("system")
         if not self.instance.pk:
             self.fields["found_on"].initial = timezone.localdate()
         elif self.instance.deadline and was_policy_deadline(
@@ -99,36 +90,6 @@ class FindingForm(FieldsetForm):
             yield severity.label, policy.finding_days(severity), kind, due
 
 
-class FindingFilterSet(GovFilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=c.FindingStatus.choices)
-    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=c.Severity.choices)
-    source = django_filters.ChoiceFilter(label=_("Source"), choices=c.FindingSource.choices)
-    system = system_filter(_("Information system"), "system")
-    department = django_filters.ModelChoiceFilter(
-        label=_("Department"), field_name="system__owner_unit", queryset=Unit.objects.all()
-    )
-    within = within("system__owner_unit__path")
-    overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES_NO, method="filter_overdue")
-    owner = django_filters.ChoiceFilter(label=_("Owner"), choices=ME, method="filter_owner")
-    search_fields = ("title", "asset", "reference", "external_id")
-
-    class Meta:
-        model = Finding
-        fields = ["q", "status", "severity", "source", "system", "department", "within", "overdue", "owner"]
-
-    def filter_overdue(self, queryset, name, value):
-        """Overdue: still open after its deadline (the escalation's rule)."""
-        late = Q(status=c.FindingStatus.OPEN, deadline__lt=timezone.localdate())
-        if value == "yes":
-            return queryset.filter(late)
-        if value == "no":
-            return queryset.exclude(late)
-        return queryset
-
-    def filter_owner(self, queryset, name, value):
-        return queryset.filter(owner=self.request.user) if value == "me" and self.request else queryset
-
-
 # Workflow steps ---------------------------------------------------------------------------------------------------
 
 
@@ -150,11 +111,11 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class StepForm(forms.Form):
+class FindingStepForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class RectifyForm(StepForm):
+class FindingRectifyForm(FindingStepForm):
     rectification = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
     )
@@ -175,7 +136,7 @@ class RectifyForm(StepForm):
         return uploads
 
 
-class VerifyForm(StepForm):
+class FindingVerifyForm(FindingStepForm):
     note = forms.CharField(
         label=_("Verification note"),
         required=False,
@@ -183,7 +144,7 @@ class VerifyForm(StepForm):
     )
 
 
-class RejectForm(StepForm):
+class FindingRejectForm(FindingStepForm):
     note = forms.CharField(
         label=_("Why the rectification does not hold"),
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
@@ -216,7 +177,7 @@ class ScannerMappingForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope_units("unit")
+        self.limit_choices("unit")
         for target in scanner.TARGETS:
             self.fields[f"column_{target.name}"] = forms.CharField(
                 label=target.label,
@@ -242,3 +203,9 @@ class ScannerMappingForm(FieldsetForm):
         mapping.columns = {t.name: data[f"column_{t.name}"] for t in scanner.TARGETS if data.get(f"column_{t.name}")}
         mapping.severities = data["words"]
         return mapping
+
+
+class FindingBulkForm(GovModelForm):
+    class Meta:
+        model = Finding
+        fields = ["owner", "severity"]

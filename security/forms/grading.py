@@ -1,24 +1,18 @@
-"""Forms of MLPS grading and filing: the grading itself, the filter of the list, and one small form per workflow
+"""Forms of MLPS grading and filing: the grading itself and one small form per workflow
 step. Systems are offered only where the user may add a grading and only while they have none."""
 
-import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import gate
-from core.filtersets import GovFilterSet
 from core.forms import GovModelForm
-from core.models import Unit
 from core.tree import subtree_q
 from inventory.models import System
 
-from ..choices import GradingState, Level
 from ..models import ExpertOpinion, Grading
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def gradable_systems(user):
@@ -68,7 +62,7 @@ class ExpertOpinionForm(GovModelForm):
             self.initial.setdefault("given_on", timezone.localdate())
 
 
-class StepForm(forms.Form):
+class GradingStepForm(forms.Form):
     """Carries the version the user saw, so a step on a grading someone else just moved is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -82,14 +76,14 @@ class StepForm(forms.Form):
                 field.widget.attrs.setdefault("class", "form-control")
 
 
-class ApproveForm(StepForm):
+class GradingApproveForm(GradingStepForm):
     approved_by_name = forms.CharField(
         label=_("Approved by (supervising department)"), max_length=100, help_text=_("e.g. 甲县委网信办")
     )
     approved_on = forms.DateField(label=_("Approved on"), widget=DATE, initial=timezone.localdate)
 
 
-class FileForm(StepForm):
+class GradingFileForm(GradingStepForm):
     filing_number = forms.CharField(label=_("Filing number"), max_length=60)
     certificate_date = forms.DateField(label=_("Certificate date"), widget=DATE)
     filed_on = forms.DateField(label=_("Filed on"), widget=DATE, initial=timezone.localdate)
@@ -98,43 +92,9 @@ class FileForm(StepForm):
     )
 
 
-class RejectForm(StepForm):
+class GradingRejectForm(GradingStepForm):
     reason = forms.CharField(label=_("Reason for the rejection"), widget=forms.Textarea)
 
 
-class RegradeForm(StepForm):
+class GradingRegradeForm(GradingStepForm):
     reason = forms.CharField(label=_("Why regrade"), widget=forms.Textarea, required=False)
-
-
-class GradingFilterSet(GovFilterSet):
-    state = django_filters.ChoiceFilter(label=_("State"), choices=GradingState.choices)
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
-    department = django_filters.ModelChoiceFilter(
-        label=_("Department"), field_name="system__owner_unit", queryset=Unit.objects.all()
-    )
-    within = django_filters.ModelChoiceFilter(label=_("Within"), queryset=Unit.objects.all(), method="filter_within")
-    needs_review = django_filters.ChoiceFilter(label=_("Needs review"), choices=YES_NO, method="filter_review")
-    overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES_NO, method="filter_overdue")
-    search_fields = ("system__name", "system__code", "filing_number")
-
-    class Meta:
-        model = Grading
-        fields = ["q", "state", "level", "department", "within", "needs_review", "overdue"]
-
-    def filter_within(self, queryset, name, value):
-        return queryset.filter(subtree_q("system__owner_unit__path", value.path)) if value else queryset
-
-    def filter_review(self, queryset, name, value):
-        return queryset.filter(needs_review=value == "yes") if value else queryset
-
-    def filter_overdue(self, queryset, name, value):
-        """Filing, assessment or self-inspection past its date (the stored deadlines)."""
-        if not value:
-            return queryset
-        today = timezone.localdate()
-        late = (
-            (Q(filing_due__lt=today) & ~Q(state=GradingState.FILED))
-            | Q(next_assessment_due__lt=today)
-            | Q(next_self_inspection_due__lt=today)
-        )
-        return queryset.filter(late) if value == "yes" else queryset.exclude(late)

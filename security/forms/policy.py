@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import GOVERNMENT_KINDS
 from core.forms import GovModelForm
-from inventory.forms import units_for
 
 from ..models import SecurityPolicy
 
@@ -29,8 +28,8 @@ class SecurityPolicyForm(GovModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        governments = units_for(self.user, SecurityPolicy, "change" if self.instance.pk else "add")
-        self.fields["unit"].queryset = governments.filter(kind__in=GOVERNMENT_KINDS)
+        self.limit_choices("unit")
+        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(kind__in=GOVERNMENT_KINDS)
         if self.instance.pk:
             self.fields["unit"].disabled = True
 

@@ -1,28 +1,14 @@
-"""The risk register's form and filters. Units, systems, data resources and owners are chosen among those the user
+"""The risk register's form. Units, systems, data resources and owners are chosen among those the user
 may see (GovModelForm restricts every choice; searchable models get the gated autocomplete)."""
 
-import django_filters
 from django import forms
-from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.filtersets import GovFilterSet
-from core.models import Unit
-from inventory.filtersets import YES_NO, system_filter, within
-from inventory.forms import DATE, FieldsetForm
+from core.forms import DATE, FieldsetForm
 
 from .. import choices as c
 from ..models import Risk
-from ..models.risks import rating
-
-SCORES = sorted({likelihood * impact for likelihood in range(1, 6) for impact in range(1, 6)})
-
-
-def scores_rated(band: str) -> list[int]:
-    """The products of the 5 × 5 matrix that fall in ``band`` (as ``rating()`` decides)."""
-    return [score for score in SCORES if rating(score) == band]
 
 
 class RiskForm(FieldsetForm):
@@ -53,7 +39,7 @@ class RiskForm(FieldsetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope_units("unit")
+        self.limit_choices("unit")
         for name, choices, label in (
             ("likelihood", c.Likelihood.choices, _("Likelihood")),
             ("impact", c.Impact.choices, pgettext_lazy("risk", "Impact")),
@@ -68,36 +54,3 @@ class RiskForm(FieldsetForm):
         ):
             if name in self.fields:
                 self.fields[name].help_text = hint
-
-
-class RiskFilterSet(GovFilterSet):
-    """``likelihood`` and ``impact`` together are one cell of the heat map; ``rating`` is a band of cells."""
-
-    unit = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Unit.objects.all())
-    within = within("unit__path")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=c.RiskStatus.choices)
-    rating = django_filters.ChoiceFilter(label=_("Rating"), choices=c.RiskRating.choices, method="filter_rating")
-    likelihood = django_filters.ChoiceFilter(label=_("Likelihood"), choices=c.Likelihood.choices)
-    impact = django_filters.ChoiceFilter(label=pgettext_lazy("risk", "Impact"), choices=c.Impact.choices)
-    treatment = django_filters.ChoiceFilter(label=_("Treatment"), choices=c.Treatment.choices)
-    system = system_filter(_("Information system"), "systems")
-    overdue = django_filters.ChoiceFilter(label=_("Past due"), choices=YES_NO, method="filter_overdue")
-    search_fields = ("title", "description", "treatment_plan")
-
-    class Meta:
-        model = Risk
-        fields = ["q", "unit", "within", "status", "rating", "likelihood", "impact", "treatment", "system", "overdue"]
-
-    def filter_overdue(self, queryset, name, value):
-        """Not closed and past its due date (yes), or not (no)."""
-        late = Q(due_date__lt=timezone.localdate()) & ~Q(status=c.RiskStatus.CLOSED)
-        if value == "yes":
-            return queryset.filter(late)
-        if value == "no":
-            return queryset.exclude(late)
-        return queryset
-
-    def filter_rating(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.alias(score=F("likelihood") * F("impact")).filter(score__in=scores_rated(value))

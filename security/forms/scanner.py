@@ -8,8 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import DATE
 from core.widgets import use_autocomplete
-from inventory.forms import DATE, units_for
 from inventory.models import System
 
 from .. import scanner
@@ -19,8 +19,8 @@ from .findings import words_field
 
 def importable_systems(user):
     """Systems where the user may import findings (the scan belongs to one of them)."""
-    units = units_for(user, Finding, "import")
-    return System.objects.restrict(user, "view").filter(owner_unit__in=units).select_related("owner_unit")
+    systems = System.objects.restrict(user, "view").restrict(user, "import", grants_of=Finding)
+    return systems.select_related("owner_unit")
 
 
 def styled(form) -> None:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 
+from core.focus import narrowed
 from core.workdays import add_months
 from inventory import choices as ic
 from inventory.models import System
-from inventory.selectors.overview import narrowed
 
 from .. import choices as c
 from ..models import CryptoAssessment, Finding, Grading, Risk

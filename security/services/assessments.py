@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core import audit, files
 from core.choices import AuditAction
 from core.imports import import_rows
-from core.services import object_create, object_delete, object_update
+from core.services import object_delete, object_save
 from inventory.models import System
 
 from .. import crypto
@@ -45,12 +45,6 @@ def default_crypto_level(system) -> int | None:
 
 
 # Shared ------------------------------------------------------------------------------------------------------------
-
-
-def _save(obj, *, actor, before, expected_version):
-    if before is None:
-        return object_create(obj=obj, actor=actor)
-    return object_update(obj=obj, actor=actor, before=before, expected_version=expected_version)
 
 
 def _attach_report(obj, report, actor) -> None:
@@ -92,7 +86,7 @@ def assessment_save(
         previous_system = System.objects.filter(pk=before.get("system")).first()
     if not assessment.level and assessment.system_id:
         assessment.level = mlps_level_of(assessment.system)
-    assessment = _save(assessment, actor=actor, before=before, expected_version=expected_version)
+    assessment = object_save(obj=assessment, actor=actor, before=before, expected_version=expected_version)
     _attach_report(assessment, report, actor)
     _refresh(assessment.system, previous_system)
     return assessment
@@ -173,7 +167,7 @@ def cryptoassessment_save(
             )
     if assessment.assessed_on and assessment.system_id and assessment.level:
         assessment.next_due = schedule.crypto_next_due(assessment)
-    assessment = _save(assessment, actor=actor, before=before, expected_version=expected_version)
+    assessment = object_save(obj=assessment, actor=actor, before=before, expected_version=expected_version)
     _set_items(assessment, items, actor)
     _attach_report(assessment, report, actor)
     return assessment

@@ -2,18 +2,14 @@
 the import that creates many at once.
 
 Scope checks, optimistic locking and the change record come from ``core.services``; the relations are checked
-against the actor's scope and audited by the inventory's ``_set_related`` (a target outside scope is a field error,
+against the actor's scope and audited by ``core.services.related_set`` (a target outside scope is a field error,
 related records the actor cannot see stay as they are), exactly as a service item's systems are.
 """
 
 from django.db import transaction
 
-from core import audit
-from core.choices import AuditAction
-from core.gate import object_path
-from core.imports import import_rows
-from core.services import object_create, object_update
-from inventory.services import _set_related
+from core.imports import import_with_relations
+from core.services import object_save, related_set
 
 from ..models import Risk
 
@@ -23,13 +19,10 @@ RELATIONS = (("systems", "system_id"), ("data_resources", "dataresource_id"))
 @transaction.atomic
 def risk_save(*, actor, risk: Risk, systems=None, data_resources=None, before=None, expected_version=None) -> Risk:
     """Create (``before`` None) or update a risk; a relation given as None is left as it is."""
-    if before is None:
-        risk = object_create(obj=risk, actor=actor)
-    else:
-        risk = object_update(obj=risk, actor=actor, before=before, expected_version=expected_version)
+    risk = object_save(obj=risk, actor=actor, before=before, expected_version=expected_version)
     for field, targets in (("systems", systems), ("data_resources", data_resources)):
         if targets is not None:
-            _set_related(obj=risk, field=field, targets=targets, actor=actor)
+            related_set(obj=risk, field=field, targets=targets, actor=actor)
     return risk
 
 
@@ -37,37 +30,5 @@ def risk_save(*, actor, risk: Risk, systems=None, data_resources=None, before=No
 def risks_import(*, actor, rows: list[dict]) -> list[Risk]:
     """The risks through import_rows (one insert, one audit batch), then both relations in one insert each and their
     audit in one batch. Each row carries ``systems_ids`` and ``data_resources_ids``, resolved within the actor's
-    scope by ``inventory.schemas.resolve_codes``."""
-    targets = {field: [] for field, _column in RELATIONS}
-    for row in rows:
-        for field, _column in RELATIONS:
-            targets[field].append(row.pop(f"{field}_ids", None) or [])
-            row.pop(field, None)
-    created = import_rows(model=Risk, rows=rows, actor=actor)
-    entries = []
-    for field, column in RELATIONS:
-        through = getattr(Risk, field).through
-        through.objects.bulk_create(
-            [
-                through(risk_id=obj.pk, **{column: pk})
-                for obj, ids in zip(created, targets[field], strict=True)
-                for pk in ids
-            ],
-            batch_size=2000,
-        )
-        entries += [
-            audit.Entry(
-                action=AuditAction.UPDATE,
-                actor=actor,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=str(obj),
-                unit_path=object_path(obj),
-                changes={field: [[], ids]},
-                event=f"{field}_set",
-            )
-            for obj, ids in zip(created, targets[field], strict=True)
-            if ids
-        ]
-    audit.append_many(entries)
-    return created
+    scope by ``core.io.checks.resolve_codes``."""
+    return import_with_relations(model=Risk, rows=rows, actor=actor, relations=dict(RELATIONS))

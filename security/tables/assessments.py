@@ -1,13 +1,9 @@
 """Tables of assessments and crypto assessments; the export of a list uses the same columns."""
 
-import datetime as dt
-
-from django.utils.html import format_html
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import Column, Table
-from inventory.tables import BadgeColumn, NowrapColumn
+from core.tables import BadgeColumn, Column, DueColumn, NowrapColumn, Table
 
 from .. import choices as c
 from .. import crypto
@@ -24,18 +20,6 @@ ITEM_STATUS_COLORS = {
 }
 # The standard's own words, shown in the checklist cells: 应 shall, 宜 should, 可 may.
 REQUIREMENT_MARKS = {c.Requirement.SHALL: "应", c.Requirement.SHOULD: "宜", c.Requirement.MAY: "可"}
-
-
-class DueColumn(Column):
-    """A due date, red once it has passed."""
-
-    def html(self, obj):
-        value = self.value(obj)
-        if value is None:
-            return ""
-        if value < dt.date.today():
-            return format_html('<span class="text-danger text-nowrap fw-bold">{}</span>', value.isoformat())
-        return format_html('<span class="text-nowrap">{}</span>', value.isoformat())
 
 
 def shall_text(obj) -> str:

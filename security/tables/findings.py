@@ -4,8 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import Column, RelatedColumn, Table
-from inventory.tables import BadgeColumn
+from core.tables import BadgeColumn, Column, RelatedColumn, Table
 
 from .. import choices as c
 

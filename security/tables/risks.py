@@ -4,8 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.tables import Column, RelatedColumn, Table
-from inventory.tables import BadgeColumn, NowrapColumn
+from core.tables import BadgeColumn, Column, NowrapColumn, RelatedColumn, Table
 
 from .. import choices as c
 from ..selectors.risks import RATING_COLORS

@@ -1,7 +1,6 @@
 """MLPS assessments and self-inspections (测评/自查): the kit's suites, the level default, the report file, the
 grading's due dates moving with every create/update/delete (公通字[2007]43号 art. 14), filters, import and findings."""
 
-import csv
 import datetime as dt
 import io
 import itertools
@@ -72,15 +71,6 @@ def filed_grading(system, level=3, filed_on=dt.date(2025, 6, 30)) -> Grading:
     )
 
 
-def csv_bytes(schema, rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(column.header) for column in schema.columns])
-    for row in rows:
-        writer.writerow([row.get(column.name, "") for column in schema.columns])
-    return out.getvalue().encode("utf-8")
-
-
 def pdf(name="等级测评报告.pdf", content=PDF) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
@@ -108,7 +98,7 @@ class AssessmentViewTests(testing.StandardViewTests):
     def import_csv(self):
         first = new_system(self.tree.dept_a, mlps_level=3)
         second = new_system(self.tree.sub_a, mlps_level=2)
-        return csv_bytes(
+        return testing.csv_bytes(
             assessment_schema,
             [
                 {
@@ -242,7 +232,7 @@ class AssessmentViewTests(testing.StandardViewTests):
         system = new_system(self.tree.dept_a, mlps_level=3)
         grading = filed_grading(system)
         upload = io.BytesIO(
-            csv_bytes(
+            testing.csv_bytes(
                 assessment_schema, [{"system": system.code, "assessed_on": "2026-04-01", "conclusion": "Conforms"}]
             )
         )
@@ -262,7 +252,7 @@ class AssessmentViewTests(testing.StandardViewTests):
         testing.grant(liaison, "leader", self.tree.county_a)
         own, below = new_system(self.tree.dept_a, mlps_level=3), new_system(self.tree.sub_a, mlps_level=3)
         rows = [{"system": s.code, "assessed_on": "2026-04-01", "conclusion": "pass"} for s in (own, below)]
-        upload = io.BytesIO(csv_bytes(assessment_schema, rows))
+        upload = io.BytesIO(testing.csv_bytes(assessment_schema, rows))
         upload.name = "测评.csv"
         self.client.force_login(liaison)
         response = self.client.post(self.url("import"), {"file": upload})

@@ -7,12 +7,13 @@ from django.test import SimpleTestCase
 
 from core import testing
 from core.models import AuditRecord
+from core.testing import csv_bytes
 from security import crypto
 from security.choices import Requirement as R
 from security.models import CryptoAssessment, CryptoItemResult
 from security.schemas.assessments import cryptoassessment_schema
 from security.services.assessments import cryptoassessment_save, shall_met
-from security.tests.test_assessments import csv_bytes, new_system
+from security.tests.test_assessments import new_system
 
 ITEMS = "abcdefgh"
 

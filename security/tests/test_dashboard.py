@@ -14,7 +14,7 @@ from django.utils import timezone
 from core import testing
 from core.workdays import add_months
 from inventory import impact
-from inventory.tests.test_records import new_system
+from inventory.tests.factories import new_system
 from security.models import CryptoAssessment, Finding, Grading, Risk
 from security.selectors.dashboard import dashboard, months
 

@@ -9,7 +9,7 @@ from django.test import TestCase
 
 from core import testing
 from core.models import AuditRecord, Notification
-from inventory.tests.test_records import new_system
+from inventory.tests.factories import new_system
 from security import choices as c
 from security import escalation
 from security.models import Finding, SecurityPolicy

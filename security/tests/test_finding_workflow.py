@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from core import testing
 from core.models import Attachment, AuditRecord, Notification
-from inventory.tests.test_records import new_system
+from inventory.tests.factories import new_system
 from security import choices as c
 from security.models import Finding
 from security.services import findings as services

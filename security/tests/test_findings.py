@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from core import testing
 from core.models import AuditRecord
-from inventory.tests.test_records import csv_bytes, new_system
+from core.testing import csv_bytes
+from inventory.tests.factories import new_system
 from security import choices as c
 from security.choices import DeadlineKind
 from security.models import Assessment, Finding, SecurityPolicy

@@ -17,7 +17,7 @@ from core.models import AuditRecord
 from inventory import impact
 from inventory.models import Link, ServiceItem
 from inventory.services import link_save, serviceitem_save
-from inventory.tests.test_records import new_resource, new_system
+from inventory.tests.factories import new_resource, new_system
 from security import fusion
 from security.choices import Severity
 from security.fusion import Facts, WeightsError, load_weights, ranked, weigh, weights

@@ -11,7 +11,7 @@ from core import testing
 from inventory import impact
 from inventory.models import Link, ServiceItem
 from inventory.services import link_save, serviceitem_save
-from inventory.tests.test_records import new_resource, new_system
+from inventory.tests.factories import new_resource, new_system
 from security.selectors.compromise import compromise
 
 

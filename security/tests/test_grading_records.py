@@ -2,7 +2,6 @@
 computed, only systems without a grading can be graded, a grading changes only as a draft, a filed one is never
 deleted, the import computes levels, the filters, the preview, the report and the system panel."""
 
-import csv
 import io
 
 import docx
@@ -20,15 +19,6 @@ from security.tests.grading_factories import filed_grading, new_grading, new_sys
 from security.views.grading import system_panel
 
 RATIONALE = "系统处理全县城乡居民医保结算业务，遭破坏将严重损害社会秩序。"
-
-
-def csv_bytes(rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(column.header) for column in grading_schema.columns])
-    for row in rows:
-        writer.writerow([row.get(column.name, "") for column in grading_schema.columns])
-    return out.getvalue().encode("utf-8")
 
 
 class GradingViewTests(testing.StandardViewTests):
@@ -51,7 +41,8 @@ class GradingViewTests(testing.StandardViewTests):
 
     def import_csv(self):
         a, b = new_system(self.tree.dept_a), new_system(self.tree.sub_a)
-        return csv_bytes(
+        return testing.csv_bytes(
+            grading_schema,
             [
                 {
                     "system": a.code,
@@ -69,7 +60,7 @@ class GradingViewTests(testing.StandardViewTests):
                     "service_degree": "serious",
                     "rationale": "内部办公系统，仅影响本单位工作人员。",
                 },
-            ]
+            ],
         )
 
     def test_create_computes_the_levels_and_keeps_the_rationale_as_written(self):
@@ -175,7 +166,7 @@ class GradingViewTests(testing.StandardViewTests):
                 "rationale": RATIONALE,
             },
         ]
-        upload = io.BytesIO(csv_bytes(rows))
+        upload = io.BytesIO(testing.csv_bytes(grading_schema, rows))
         upload.name = "gradings.csv"
         response = self.client.post(self.url("import"), {"file": upload})
         self.assertEqual(response.status_code, 400)

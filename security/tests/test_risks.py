@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from core import testing
 from core.models import AuditRecord
-from inventory.tests.test_records import csv_bytes, new_resource, new_system
+from core.testing import csv_bytes
+from inventory.tests.factories import new_resource, new_system
 from security import choices as c
 from security.models import Risk
 from security.models.risks import rating

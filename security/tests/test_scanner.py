@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import testing
 from core.models import AuditRecord
-from inventory.tests.test_records import new_system
+from inventory.tests.factories import new_system
 from security import scanner
 from security.choices import FindingSource, FindingStatus
 from security.models import Finding, ScannerMapping

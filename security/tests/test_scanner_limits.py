@@ -9,7 +9,7 @@ from core import testing
 from core.models import AuditRecord
 from core.staging import staging_dir
 from core.testing import measure
-from inventory.tests.test_records import new_system
+from inventory.tests.factories import new_system
 from security.models import Finding
 
 from .test_scanner import ROWS, csv_file

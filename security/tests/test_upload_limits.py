@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from core import testing
 from core.models import Attachment
-from inventory.tests.test_records import new_system
+from inventory.tests.factories import new_system
 from security import choices as c
 from security.tests.test_findings import new_finding
 

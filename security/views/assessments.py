@@ -24,13 +24,8 @@ from core.views.imports import BulkImportView
 
 from .. import crypto, deadlines
 from ..choices import AssessmentKind
-from ..forms.assessments import (
-    AssessmentFilterSet,
-    AssessmentForm,
-    CryptoAssessmentFilterSet,
-    CryptoAssessmentForm,
-    CryptoStatusFilterForm,
-)
+from ..filtersets.assessments import AssessmentFilterSet, CryptoAssessmentFilterSet
+from ..forms.assessments import AssessmentForm, CryptoAssessmentForm, CryptoStatusFilterForm
 from ..models import Assessment, CryptoAssessment, Finding, Grading
 from ..schemas.assessments import assessment_schema, complete_rows, cryptoassessment_schema
 from ..services import assessments as services

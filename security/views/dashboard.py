@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core import gate, versions
+from core.focus import focus_unit, government_choices, narrowed
 from inventory.models import System
-from inventory.selectors.overview import narrowed
-from inventory.views.analysis import focus_unit, government_choices
 
 from .. import choices as c
 from ..selectors.dashboard import LEVELS, Dashboard, dashboard

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import files, gate
-from core.forms import GovModelForm
 from core.params import choice_param, int_param
 from core.services import ConflictError
 from core.views import generic
@@ -28,7 +27,8 @@ from core.views.generic import (
 from core.views.imports import BulkImportView
 
 from .. import choices as c
-from ..forms.findings import FindingFilterSet, FindingForm, RectifyForm, RejectForm, VerifyForm
+from ..filtersets.findings import FindingFilterSet
+from ..forms.findings import FindingBulkForm, FindingForm, FindingRectifyForm, FindingRejectForm, FindingVerifyForm
 from ..models import Assessment, CryptoAssessment, Finding
 from ..schemas.findings import check_systems, finding_schema
 from ..services import findings as services
@@ -69,13 +69,13 @@ class FindingView(ObjectView):
             "assessment_visible": visible(Assessment, user, obj.assessment_id),
             "crypto_visible": visible(CryptoAssessment, user, obj.crypto_assessment_id),
             # Each form with its own id prefix: the verify and reject forms share field names on one page.
-            "rectify_form": RectifyForm(initial={"version": obj.version}, auto_id="rectify_%s")
+            "rectify_form": FindingRectifyForm(initial={"version": obj.version}, auto_id="rectify_%s")
             if obj.status == c.FindingStatus.OPEN and gate.can(user, "change", obj)
             else None,
             "can_verify": can_verify and obj.status == c.FindingStatus.FIXED and obj.fixed_by_id != user.pk,
             "is_fixer": can_verify and obj.status == c.FindingStatus.FIXED and obj.fixed_by_id == user.pk,
-            "verify_form": VerifyForm(initial={"version": obj.version}, auto_id="verify_%s"),
-            "reject_form": RejectForm(initial={"version": obj.version}, auto_id="reject_%s"),
+            "verify_form": FindingVerifyForm(initial={"version": obj.version}, auto_id="verify_%s"),
+            "reject_form": FindingRejectForm(initial={"version": obj.version}, auto_id="reject_%s"),
         }
 
 
@@ -130,12 +130,6 @@ class FindingDeleteView(ObjectDeleteView):
         return HttpResponseRedirect(self.url("list"))
 
 
-class FindingBulkForm(GovModelForm):
-    class Meta:
-        model = Finding
-        fields = ["owner", "severity"]
-
-
 class FindingBulkEditView(BulkEditView):
     """Owner and severity of the selected findings, all or nothing; a policy deadline follows a new severity."""
 
@@ -185,17 +179,17 @@ class FindingImportView(BulkImportView):
 # Workflow steps ---------------------------------------------------------------------------------------------------
 
 
-class StepView(generic.StepView):
-    """A step of the rectification workflow (core.views.generic.StepView); the rules refuse, for instance, the fixer
-    verifying their own work."""
+class FindingStepView(generic.WorkflowStepView):
+    """A step of the rectification workflow (core.views.generic.WorkflowStepView); the rules refuse, for instance, the
+    fixer verifying their own work."""
 
     model = Finding
     queryset = Finding.objects.select_related("system__owner_unit", "owner", "fixed_by")
 
 
-class RectifyView(StepView):
+class FindingRectifyView(FindingStepView):
     action = "change"
-    form_class = RectifyForm
+    form_class = FindingRectifyForm
     done = gettext_lazy("Rectification recorded. Someone other than you verifies it.")
 
     def perform(self, finding, form):
@@ -209,9 +203,9 @@ class RectifyView(StepView):
         )
 
 
-class VerifyView(StepView):
+class FindingVerifyView(FindingStepView):
     action = "verify"
-    form_class = VerifyForm
+    form_class = FindingVerifyForm
     done = gettext_lazy("Verified: the finding is closed.")
 
     def perform(self, finding, form):
@@ -221,9 +215,9 @@ class VerifyView(StepView):
         )
 
 
-class RejectView(StepView):
+class FindingRejectView(FindingStepView):
     action = "verify"
-    form_class = RejectForm
+    form_class = FindingRejectForm
     done = gettext_lazy("Verification rejected: the finding is open again and its owner is told why.")
 
     def perform(self, finding, form):
@@ -237,7 +231,7 @@ class RejectView(StepView):
 
 
 def system_panel(user, system) -> dict:
-    """For the system page: ``{"findings_panel": …}`` for ``templates/security/system_findings.html`` — the
+    """For the system page: ``{"findings_panel": …}`` for ``security/system_findings.html`` — the
     system's findings not yet verified by severity, how many await verification, how many are overdue, and links
     to the list, to add one and to import a scan; ``{"findings_panel": None}`` when the user may see no findings."""
     if not gate.has_perm(user, Finding, "view"):
@@ -285,8 +279,8 @@ urlpatterns = [
     path("findings/<int:pk>/", FindingView.as_view(), name="finding"),
     path("findings/<int:pk>/edit/", FindingEditView.as_view(), name="finding_edit"),
     path("findings/<int:pk>/delete/", FindingDeleteView.as_view(), name="finding_delete"),
-    path("findings/<int:pk>/rectify/", RectifyView.as_view(), name="finding_rectify"),
-    path("findings/<int:pk>/verify/", VerifyView.as_view(), name="finding_verify"),
-    path("findings/<int:pk>/reject/", RejectView.as_view(), name="finding_reject"),
+    path("findings/<int:pk>/rectify/", FindingRectifyView.as_view(), name="finding_rectify"),
+    path("findings/<int:pk>/verify/", FindingVerifyView.as_view(), name="finding_verify"),
+    path("findings/<int:pk>/reject/", FindingRejectView.as_view(), name="finding_reject"),
     *scanner.urlpatterns,
 ]

@@ -7,29 +7,25 @@ scope answers 404), and what lies outside the scope is counted, never named.
 
 from collections.abc import Sequence
 
-from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
 from core import audit, gate, versions
 from core.choices import AuditAction
 from core.io import export_response
-from core.models import Unit
 from core.params import int_param
-from core.tree import subtree_q
 from core.views.generic import GateMixin, deny
-from core.widgets import use_autocomplete
 from inventory import impact
 from inventory.models import System
-from inventory.views.impact import graph_json
+from inventory.selectors.impact import graph_json
 
+from ..forms.fusion import FusionFilterForm
 from ..fusion import ranked, weights
 from ..models import Grading
 from ..selectors import compromise as selector
@@ -38,35 +34,6 @@ from ..selectors.fusion import facts
 PER_PAGE = 50
 CLASS_COLORS_HEX = {"core": "#d63939", "important": "#ae3ec9", "general": "#fab005"}
 GRAPH_GENERAL_MAX = 60  # above this many general-data resources, the graph leaves them out (they stay counted)
-
-
-class FusionFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Search"), required=False)
-    department = forms.ModelChoiceField(label=gettext_lazy("Department"), queryset=Unit.objects.none(), required=False)
-    within = forms.ModelChoiceField(label=gettext_lazy("Within"), queryset=Unit.objects.none(), required=False)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("department", "within"):
-            self.fields[name].queryset = Unit.objects.restrict(user, "view")
-            use_autocomplete(self.fields[name])
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
-
-    def apply(self, systems):
-        if not self.is_valid():
-            return systems.none()
-        data = self.cleaned_data
-        if data["q"]:
-            term = data["q"].strip()
-            systems = systems.filter(Q(name__icontains=term) | Q(code__icontains=term))
-        if data["department"]:
-            systems = systems.filter(owner_unit=data["department"])
-        if data["within"]:
-            systems = systems.filter(subtree_q("owner_unit__path", data["within"].path))
-        return systems
 
 
 class SecurityAnalysisMixin(GateMixin):

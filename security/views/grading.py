@@ -24,14 +24,14 @@ from inventory.models import System
 from .. import grading as table
 from .. import report
 from ..choices import GradingState, HarmDegree, HarmObject, Opinion
+from ..filtersets.grading import GradingFilterSet
 from ..forms.grading import (
-    ApproveForm,
     ExpertOpinionForm,
-    FileForm,
-    GradingFilterSet,
+    GradingApproveForm,
+    GradingFileForm,
     GradingForm,
-    RegradeForm,
-    RejectForm,
+    GradingRegradeForm,
+    GradingRejectForm,
 )
 from ..models import ExpertOpinion, Grading, SecurityPolicy
 from ..schemas.grading import grading_schema
@@ -148,7 +148,12 @@ class GradingView(ObjectView):
         inputs carry the range the service accepts (services.grading: after the grading or the approval, not in the
         future), so the browser's date picker offers only those days."""
         initial = {"version": grading.version}
-        forms = {"approve": ApproveForm, "file": FileForm, "reject": RejectForm, "regrade": RegradeForm}
+        forms = {
+            "approve": GradingApproveForm,
+            "file": GradingFileForm,
+            "reject": GradingRejectForm,
+            "regrade": GradingRegradeForm,
+        }
         built = {
             name: form(initial=initial, auto_id=f"{name}_%s") if allowed[name] else None for name, form in forms.items()
         }
@@ -293,7 +298,7 @@ class GradingReportView(GateMixin, View):
 
 
 def system_panel(user, system) -> dict:
-    """For the system page: ``{"grading_panel": …}`` for ``templates/security/system_grading.html`` — the level,
+    """For the system page: ``{"grading_panel": …}`` for ``security/system_grading.html`` — the level,
     state, filing number and deadlines with a link to the grading, or "Grade this system" when there is none."""
     grading = Grading.objects.restrict(user, "view").filter(system=system).first()
     can_add = grading is None and gradable(user, system)

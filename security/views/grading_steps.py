@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy
 
 from core.views import generic
 
-from ..forms.grading import ApproveForm, ExpertOpinionForm, FileForm, RegradeForm, RejectForm, StepForm
+from ..forms.grading import (
+    ExpertOpinionForm,
+    GradingApproveForm,
+    GradingFileForm,
+    GradingRegradeForm,
+    GradingRejectForm,
+    GradingStepForm,
+)
 from ..models import Grading
 from ..services import grading as services
 
@@ -15,15 +22,15 @@ def version_of(form) -> int | None:
     return form.cleaned_data.get("version") if form.is_valid() else None
 
 
-class StepView(generic.StepView):
-    """A step of the grading workflow (core.views.generic.StepView)."""
+class GradingStepView(generic.WorkflowStepView):
+    """A step of the grading workflow (core.views.generic.WorkflowStepView)."""
 
     model = Grading
     queryset = Grading.objects.select_related("system__owner_unit")
-    form_class = StepForm
+    form_class = GradingStepForm
 
 
-class SubmitView(StepView):
+class GradingSubmitView(GradingStepView):
     action = "change"
     done = gettext_lazy("Submitted. Level 2 and above go to expert review; level 1 goes to approval.")
 
@@ -31,7 +38,7 @@ class SubmitView(StepView):
         services.grading_submit(actor=self.request.user, grading=grading, expected_version=version_of(form))
 
 
-class OpinionView(StepView):
+class GradingOpinionView(GradingStepView):
     """An expert's opinion (action "review" on the grading, or add on expert opinions); the expert is the user."""
 
     form_class = ExpertOpinionForm
@@ -47,7 +54,7 @@ class OpinionView(StepView):
         services.opinion_add(actor=self.request.user, grading=grading, opinion=form.save(commit=False))
 
 
-class CloseReviewView(StepView):
+class GradingCloseReviewView(GradingStepView):
     action = "change"
     done = gettext_lazy("Expert review closed; the grading awaits the supervising department's approval.")
 
@@ -55,9 +62,9 @@ class CloseReviewView(StepView):
         services.grading_close_review(actor=self.request.user, grading=grading, expected_version=version_of(form))
 
 
-class ApproveView(StepView):
+class GradingApproveView(GradingStepView):
     action = "approve"
-    form_class = ApproveForm
+    form_class = GradingApproveForm
     done = gettext_lazy("Approval recorded.")
 
     def perform(self, grading, form):
@@ -71,9 +78,9 @@ class ApproveView(StepView):
         )
 
 
-class FileView(StepView):
+class GradingFileView(GradingStepView):
     action = "file"
-    form_class = FileForm
+    form_class = GradingFileForm
     done = gettext_lazy("Filing recorded. The level is now shown on the system.")
 
     def perform(self, grading, form):
@@ -89,9 +96,9 @@ class FileView(StepView):
         )
 
 
-class RejectView(StepView):
+class GradingRejectView(GradingStepView):
     action = "file"
-    form_class = RejectForm
+    form_class = GradingRejectForm
     done = gettext_lazy("Rejection recorded. Revise the grading and submit it again.")
 
     def perform(self, grading, form):
@@ -101,7 +108,7 @@ class RejectView(StepView):
         )
 
 
-class ReviseView(StepView):
+class GradingReviseView(GradingStepView):
     action = "change"
     done = gettext_lazy("The grading is a draft again.")
 
@@ -109,9 +116,9 @@ class ReviseView(StepView):
         services.grading_revise(actor=self.request.user, grading=grading, expected_version=version_of(form))
 
 
-class RegradeView(StepView):
+class GradingRegradeView(GradingStepView):
     action = "change"
-    form_class = RegradeForm
+    form_class = GradingRegradeForm
     done = gettext_lazy("Reopened for regrading. The filed level stays in force until the new grading is filed.")
 
     def perform(self, grading, form):
@@ -122,14 +129,14 @@ class RegradeView(StepView):
 
 
 STEPS = {
-    "submit": SubmitView,
-    "opinion": OpinionView,
-    "close-review": CloseReviewView,
-    "approve": ApproveView,
-    "file": FileView,
-    "reject": RejectView,
-    "revise": ReviseView,
-    "regrade": RegradeView,
+    "submit": GradingSubmitView,
+    "opinion": GradingOpinionView,
+    "close-review": GradingCloseReviewView,
+    "approve": GradingApproveView,
+    "file": GradingFileView,
+    "reject": GradingRejectView,
+    "revise": GradingReviseView,
+    "regrade": GradingRegradeView,
 }
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from core import gate
+from core.io.checks import resolve_codes
 from core.views.generic import (
     BulkDeleteView,
     BulkEditView,
@@ -15,12 +16,12 @@ from core.views.generic import (
     ObjectListView,
     ObjectView,
 )
+from core.views.imports import RecordImportView
 from inventory.models import DataResource, System
-from inventory.schemas import resolve_codes
-from inventory.views.records import RecordImportView
 
 from .. import choices as c
-from ..forms.risks import RiskFilterSet, RiskForm
+from ..filtersets.risks import RiskFilterSet
+from ..forms.risks import RiskForm
 from ..fusion import ranked
 from ..models import Grading, Risk
 from ..schemas.risks import risk_schema
@@ -142,7 +143,7 @@ class RiskImportView(RecordImportView):
 
 
 def system_panel(user, system) -> dict:
-    """For the system page: ``{"risks_panel": …}`` for ``templates/security/system_risks.html`` — the system's fusion
+    """For the system page: ``{"risks_panel": …}`` for ``security/system_risks.html`` — the system's fusion
     score with its reasons (when the user may see MLPS gradings; None for a retired or planned system), its open
     risks from the register, and links to "if compromised" and to the register; ``{"risks_panel": None}`` when the
     user may see neither."""

@@ -13,7 +13,7 @@ from core.tests.browser.test_walkthrough import login
 from inventory import impact
 from inventory.models import Link
 from inventory.services import link_save
-from inventory.tests.test_records import new_resource, new_system
+from inventory.tests.factories import new_resource, new_system
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -22,7 +22,7 @@ from core.workdays import add_months
 from inventory import impact
 from inventory.models import Link
 from inventory.services import link_save
-from inventory.tests.test_records import new_resource, new_system
+from inventory.tests.factories import new_resource, new_system
 from security.choices import FindingStatus, GradingState, Severity
 from security.models import Finding, Grading, ScannerMapping
 

@@ -1,4 +1,5 @@
-"""Demo staff and demo accounts.
+"""Demo staff and demo accounts: the people of the demo organisation tree (``core.demo``, which calls this module
+through ``core.demo.register_people``).
 
 Staff are written in bulk batches. They can never log in: every one shares a single unusable password value,
 computed once (``make_password(None)``), so no password is hashed per row. Each staff member holds the ``staff`` role
@@ -23,16 +24,26 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.choices import UnitKind
+from core.demo import names
+from core.demo.departments import head_title, line_titles
+from core.demo.tree import Node
 from core.models import Role, RoleAssignment
-
-from . import names
-from .departments import head_title, line_titles
-from .tree import Node
 
 BATCH = 5000
 USERNAME = "u{:07d}"
 STAFF_UNIT_KINDS = (UnitKind.DEPARTMENT, UnitKind.SUBUNIT)
 MIN_STAFF = 3
+
+
+def next_staff_number() -> int:
+    """The number after the highest ``uNNNNNNN`` staff account (a forced re-run continues the numbering)."""
+    last = (
+        User.objects.filter(username__regex=r"^u[0-9]{7}$")
+        .order_by("-username")
+        .values_list("username", flat=True)
+        .first()
+    )
+    return int(last[1:]) + 1 if last else 1
 
 
 def allocate(weights: list[float], total: int, minimum: int = MIN_STAFF) -> list[int]:
