@@ -108,6 +108,7 @@ def test_admin_second_factor(page):
     secret = page.locator("#totp-secret").inner_text()
     page.fill("#id_code", pyotp.TOTP(secret).now())
     page.click("#confirm-totp")
+    page.wait_for_selector("#recovery-codes li")  # the answer to the POST, not the page that sent it
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10
     page.click("#continue")
@@ -139,6 +140,7 @@ def test_admin_second_factor(page):
     assert new_secret != secret and User.objects.get(username="li_sec").totp_secret == secret
     page.fill("#id_code", pyotp.TOTP(new_secret).now())
     page.click("#confirm-totp")
+    page.wait_for_selector("#recovery-codes li")
     assert page.locator("#recovery-codes li").count() == 10
     assert User.objects.get(username="li_sec").totp_secret == new_secret
 
