@@ -87,19 +87,15 @@ class BoundedUrls:
     urlpatterns = [
         path("短/<int:pk>/", _view, name="short"),
         path("r/<str:pk>/x/", _view, name="text"),
+        re_path(r"^b/(?P<pk>[0-9]{1,4})/$", _view, name="bounded"),
     ]
 
 
 def test_patterns_the_probe_cannot_fill_fall_back_to_reverse():
-
-    BoundedUrls.urlpatterns.append(re_path(r"^b/(?P<pk>[0-9]{1,4})/$", _view, name="bounded"))
     set_urlconf(BoundedUrls)
-    try:
-        for name in ("short", "text", "bounded"):
-            for key in (1, 12345, -3):
-                assert outcome(urlcache.pk_url, name, key) == outcome(reversed_, name, key), (name, key)
-    finally:
-        BoundedUrls.urlpatterns.pop()
+    for name in ("short", "text", "bounded"):
+        for key in (1, 12345, -3):
+            assert outcome(urlcache.pk_url, name, key) == outcome(reversed_, name, key), (name, key)
 
 
 def test_a_request_urlconf_is_not_served_from_the_default_one():
