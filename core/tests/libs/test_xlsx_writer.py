@@ -59,7 +59,7 @@ def test_every_cell_reads_back_as_from_xlsxwriter(settings):
     assert our_sheet.freeze_panes == their_sheet.freeze_panes == "A2"
     assert len(our_cells) == len(their_cells)
     for r, (mine, other) in enumerate(zip(our_cells, their_cells, strict=True)):
-        for c, (a, b) in enumerate(zip(mine, other, strict=False)):
+        for c, (a, b) in enumerate(zip(mine, other, strict=True)):
             assert all(same(x, y) for x, y in zip(a, b, strict=True)), (r, c, a, b)
     assert widths(our_sheet) == pytest.approx(widths(their_sheet), abs=0.01)
 
