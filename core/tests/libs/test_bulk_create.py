@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
-from django.test.utils import override_settings
 
 from core import bulk
 from core.models import SearchEntry
@@ -152,15 +151,18 @@ def concurrent_alias(tmp_path, django_db_blocker):
         yield "default"
         return
     alias = f"concurrent_{tmp_path.name}"
-    databases = {**connections.settings, alias: {**connections.settings["default"], "NAME": tmp_path / "c.sqlite3"}}
-    databases[alias]["TEST"] = {"NAME": str(tmp_path / "c.sqlite3")}
-    with override_settings(DATABASES=databases):
-        connections.settings[alias] = databases[alias]
+    connections.settings[alias] = {
+        **connections.settings["default"],
+        "NAME": str(tmp_path / "c.sqlite3"),
+        "TEST": {"NAME": str(tmp_path / "c.sqlite3")},
+    }
+    try:
         with django_db_blocker.unblock():
             with connections[alias].schema_editor() as editor:
                 editor.create_model(SearchEntry)
             yield alias
             connections[alias].close()
+    finally:
         del connections[alias]
         del connections.settings[alias]
 
