@@ -207,36 +207,3 @@ def test_keys_under_concurrent_inserts(concurrent_alias, atomic):
     written = SearchEntry.objects.using(alias).filter(object_type__startswith=f"P{atomic:d}")
     stored_keys = set(written.values_list("pk", flat=True))
     assert stored_keys == set(keys)
-
-
-# Upserts (the search index) against bulk_create(update_conflicts=True). ----------------------------------------
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("stage_from", [1000, 2])  # one statement over arrays, and COPY through a staging table
-def test_upsert_rows_leaves_what_bulk_create_with_update_conflicts_leaves(monkeypatch, stage_from):
-    monkeypatch.setattr(bulk, "STAGE_FROM", stage_from)
-    columns = ["object_type", "object_id", "unit_path", "title", "url", "tokens"]
-    update = ["unit_path", "title", "url", "tokens"]
-
-    def batch(kind, version):
-        texts = ["繁體 😀 e\u0301", "", "'\"\\ <b>", "长" * 255, f"版本{version}"]
-        return [(kind, i, f"000{version}", texts[i % len(texts)], f"/x/{i}/", f"词{i} {version}") for i in range(6)]
-
-    def library(rows):
-        SearchEntry.objects.bulk_create(
-            [SearchEntry(**dict(zip(columns, row, strict=True))) for row in rows],
-            update_conflicts=True,
-            unique_fields=["object_type", "object_id"],
-            update_fields=update,
-        )
-
-    for version, rows_of in enumerate([lambda k, v: batch(k, v)[:4], lambda k, v: batch(k, v)[2:]], start=1):
-        bulk.upsert_rows(SearchEntry, columns, rows_of("ours", version), unique=columns[:2], update=update)
-        library(rows_of("theirs", version))
-
-    def read(kind):
-        return list(SearchEntry.objects.filter(object_type=kind).order_by("object_id").values_list(*columns[1:]))
-
-    assert read("ours") == read("theirs")
-    assert len(read("ours")) == 6
