@@ -118,7 +118,8 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence[Any]], us
     iterator = iter(rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # Errors raised as Django's (IntegrityError, DataError…), as from bulk_create: COPY goes past its cursor.
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in iterator:
                     copy.write_row(row)
             return
@@ -140,11 +141,24 @@ def insert(model, objs: Sequence[models.Model], using: str = "default") -> None:
     pk = opts.pk
     fields = [field for field in opts.concrete_fields if not getattr(field, "generated", False)]
     missing = [obj.pk is None for obj in objs]
-    if any(missing):
-        if not all(missing) or not isinstance(pk, AutoFieldMixin):
-            raise ValueError("give every object a primary key, or none (with an automatic key)")
-        for obj, key in zip(objs, _allocate(model, len(objs), connection), strict=True):
-            setattr(obj, pk.attname, key)
+    if any(missing) and (not all(missing) or not isinstance(pk, AutoFieldMixin)):
+        raise ValueError("give every object a primary key, or none (with an automatic key)")
+    # One transaction from the keys to the rows, as bulk_create has (on SQLite the keys come from the highest one
+    # written, so two inserts in autocommit could take the same ones; its IMMEDIATE transactions serialise them).
+    try:
+        with transaction.atomic(using=using, savepoint=False):
+            if any(missing):
+                for obj, key in zip(objs, _allocate(model, len(objs), connection), strict=True):
+                    setattr(obj, pk.attname, key)
+            _insert_objects(model, objs, fields, connection, using)
+    except BaseException:
+        if any(missing):  # no row written: the objects keep no key, as with bulk_create
+            for obj in objs:
+                setattr(obj, pk.attname, None)
+        raise
+
+
+def _insert_objects(model, objs, fields, connection, using) -> None:
     get = attrgetter(*(field.attname for field in fields))
     plains = [_plain_type(field, connection) for field in fields]
     converters = [_converter(field, connection) for field in fields]
@@ -218,7 +232,10 @@ def upsert_rows(
                     f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "  # noqa: S608
                     f"SELECT {names} FROM {table} WITH NO DATA"
                 )
-                with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+                with (
+                    connection.wrap_database_errors,
+                    cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy,
+                ):
                     for row in chain(first, iterator):
                         copy.write_row(row)
                 cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} {tail}")  # noqa: S608

@@ -5,7 +5,8 @@ long word's 2- and 3-character dictionary sub-words. This does the same steps wi
 order, so the floating-point scores and the ties come out identical: a route score is ``(log(freq) - log(total)) +
 score of the rest``, and of equal scores the longer word wins, as with jieba's ``max`` over ``(score, end)``. What
 costs in jieba is its generator and tuple per DAG edge and a ``log`` per edge per call; here the log of each word is
-computed once per process. ``core/tests/search`` checks the result against jieba on thousands of texts.
+computed once per process (and again when the dictionary changes). ``core/tests/libs/test_segment.py`` and
+``core/tests/search`` check the result against jieba on thousands of texts (docs/decisions/0017-segmenter.md).
 """
 
 from math import log
@@ -15,9 +16,13 @@ import jieba
 _LETTERS_AND_DIGITS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # jieba's re_eng
 _MAX_CACHED = 200_000
 _word_score: dict[str, float] = {}
+_scored_under = [0.0]  # the log of the dictionary total the remembered scores were computed with
 
 
 def _score(word: str, freq: dict, logtotal: float) -> float:
+    if logtotal != _scored_under[0]:  # the dictionary changed (jieba.add_word, a user dictionary): score afresh
+        _word_score.clear()
+        _scored_under[0] = logtotal
     score = _word_score.get(word)
     if score is None:
         if len(_word_score) >= _MAX_CACHED:

@@ -105,12 +105,20 @@ def test_import_audits_and_indexes_like_single_creates():
         assert entry.url == fresh.get_absolute_url()
 
 
+COLUMNS = ["object_type", "object_id", "unit_path", "title", "url", "tokens"]
+UPDATE = ["unit_path", "title", "url", "tokens"]
+
+
+@pytest.fixture(params=[1000, 2])  # one statement over arrays, and COPY through a staging table
+def stage_from(request, monkeypatch):
+    monkeypatch.setattr(bulk, "STAGE_FROM", request.param)
+    return request.param
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("stage_from", [1000, 2])  # one statement over arrays, and COPY through a staging table
-def test_upsert_inserts_new_rows_and_updates_existing_ones(monkeypatch, stage_from):
-    monkeypatch.setattr(bulk, "STAGE_FROM", stage_from)
-    columns = ["object_type", "object_id", "unit_path", "title", "url", "tokens"]
-    update = ["unit_path", "title", "url", "tokens"]
+@pytest.mark.usefixtures("stage_from")
+def test_upsert_inserts_new_rows_and_updates_existing_ones():
+    columns, update = COLUMNS, UPDATE
 
     def upsert(rows):
         bulk.upsert_rows(SearchEntry, columns, rows, unique=["object_type", "object_id"], update=update)
@@ -124,3 +132,34 @@ def test_upsert_inserts_new_rows_and_updates_existing_ones(monkeypatch, stage_fr
     ]
     upsert([])  # nothing to write, no error
     assert SearchEntry.objects.filter(object_type="bench.thing").count() == 5
+
+
+# The same against bulk_create(update_conflicts=True) (docs/decisions/0015-bulk-insert.md). --------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("stage_from")
+def test_upsert_rows_leaves_what_bulk_create_with_update_conflicts_leaves():
+    columns, update = COLUMNS, UPDATE
+
+    def batch(kind, version):
+        texts = ["繁體 😀 e\u0301", "", "'\"\\ <b>", "长" * 255, f"版本{version}"]
+        return [(kind, i, f"000{version}", texts[i % len(texts)], f"/x/{i}/", f"词{i} {version}") for i in range(6)]
+
+    def library(rows):
+        SearchEntry.objects.bulk_create(
+            [SearchEntry(**dict(zip(columns, row, strict=True))) for row in rows],
+            update_conflicts=True,
+            unique_fields=["object_type", "object_id"],
+            update_fields=update,
+        )
+
+    for version, rows_of in enumerate([lambda k, v: batch(k, v)[:4], lambda k, v: batch(k, v)[2:]], start=1):
+        bulk.upsert_rows(SearchEntry, columns, rows_of("ours", version), unique=columns[:2], update=update)
+        library(rows_of("theirs", version))
+
+    def read(kind):
+        return list(SearchEntry.objects.filter(object_type=kind).order_by("object_id").values_list(*columns[1:]))
+
+    assert read("ours") == read("theirs")
+    assert len(read("ours")) == 6
