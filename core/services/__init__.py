@@ -11,17 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
-from django.dispatch import Signal
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from core import audit, gate, search
+from core import audit, gate, rules, search
 from core.choices import AuditAction
-
-# Sent by object_update after a change is saved (in its transaction): sender=model, obj, changes {field: [before,
-# after]}, actor. Updates are single UPDATE statements, so Django's post_save does not fire for them; other apps
-# react to changed fields here (e.g. security marks a grading for review when a system's scope changes).
-object_updated = Signal()
 
 
 class ConflictError(Exception):
@@ -107,8 +101,10 @@ def object_create(*, obj, actor, event: str = ""):
         obj.created_by = obj.updated_by = actor
     obj.save()
     ensure_in_scope(obj=obj, user=actor, action="add")
-    audit.record_object(action=AuditAction.CREATE, obj=obj, actor=actor, changes=snapshot(obj), event=event)
+    values = snapshot(obj)
+    audit.record_object(action=AuditAction.CREATE, obj=obj, actor=actor, changes=values, event=event)
     search.index_object(obj)
+    rules.run(type(obj), [rules.created(obj, values)], actor=actor)
     return obj
 
 
@@ -138,7 +134,7 @@ def object_update(*, obj, actor, before: dict, expected_version: int | None = No
         audit.record_object(action=AuditAction.UPDATE, obj=obj, actor=actor, changes=changes, event=event)
         search.index_object(obj)
         search.index_dependants(obj, changes)  # a moved or renamed system: its findings' entries follow
-        object_updated.send(sender=model, obj=obj, changes=changes, actor=actor)
+        rules.run(model, [rules.updated(obj, changes)], actor=actor)
     return obj
 
 
@@ -169,6 +165,7 @@ def transition(obj, *, actor, event: str, expected_version=None, note: dict | No
     obj.version = version + 1
     changes = diff(before, snapshot(obj))
     search.index_dependants(obj, changes)
+    rules.run(type(obj), [rules.updated(obj, changes)], actor=actor)
     changes.update(note or {})
     audit.record_object(action=AuditAction.EVENT, obj=obj, actor=actor, changes=changes, event=event)
     return obj
@@ -203,6 +200,7 @@ def object_delete(*, obj, actor, event: str = "") -> None:
                 blockers="、".join(blockers)
             )
         ) from exc
+    rules.run(type(obj), [rules.deleted(obj, before)], actor=actor)
     search.remove_collected(collector)
     collector.delete()
     obj.pk = pk
@@ -235,6 +233,7 @@ def related_set(*, obj, field: str, targets, actor) -> None:
     wanted = chosen | hidden
     if wanted != current:
         manager.set(wanted)
+        rules.run(type(obj), [rules.updated(obj, {field: [sorted(current), sorted(wanted)]})], actor=actor)
         audit.record_object(
             action=AuditAction.UPDATE,
             obj=obj,
