@@ -5,9 +5,9 @@ Every service that writes records of the model — a form's or the API's save, a
 a delete, a bulk delete — calls ``rules.run(model, changes, actor=...)`` in its transaction, once per batch; a rule
 gets all the changes of the batch and works set-based (one query for 20,000 rows, not 20,000).
 
-A :class:`Change` names the record and its changed fields as ``{name: [before, after]}``: a created record has None
-before, a deleted one None after, and a many-to-many relation appears under its field name with the sorted keys
-before and after. The rules of a delete run before the rows go, so that they can still read the relations.
+A :class:`Change` names the record, the kind of write and what it wrote; ``before(name)`` and ``after(name)`` read a
+field's values on either side (None before a create, after a delete), a many-to-many relation as the sorted keys.
+The rules of a delete run before the rows go, so that they can still read the relations.
 """
 
 from collections.abc import Callable, Iterable
@@ -18,18 +18,25 @@ CREATE, UPDATE, DELETE = "create", "update", "delete"
 
 @dataclass(frozen=True)
 class Change:
+    """``values`` is the record's audited fields for a created or deleted one (their values after, or before), and
+    ``{name: [before, after]}`` of what changed for an update (a relation included)."""
+
     obj: object
     kind: str
-    fields: dict
+    values: dict
 
     def __contains__(self, name: str) -> bool:
-        return name in self.fields
+        return name in self.values
 
     def before(self, name: str):
-        return self.fields[name][0] if name in self.fields else None
+        if self.kind == UPDATE:
+            return self.values[name][0] if name in self.values else None
+        return self.values.get(name) if self.kind == DELETE else None
 
     def after(self, name: str):
-        return self.fields[name][1] if name in self.fields else None
+        if self.kind == UPDATE:
+            return self.values[name][1] if name in self.values else None
+        return self.values.get(name) if self.kind == CREATE else None
 
 
 Rule = Callable[..., None]  # rule(changes: list[Change], *, actor) -> None
@@ -51,18 +58,18 @@ def run(model, changes: Iterable[Change], *, actor) -> None:
     rules = _registry.get(model._meta.label_lower)
     if not rules:
         return
-    changes = [change for change in changes if change.fields]
+    changes = [change for change in changes if change.values]
     if changes:
         for rule in rules:
             rule(changes, actor=actor)
 
 
 def created(obj, values: dict) -> Change:
-    return Change(obj, CREATE, {name: [None, value] for name, value in values.items()})
+    return Change(obj, CREATE, values)
 
 
 def deleted(obj, values: dict) -> Change:
-    return Change(obj, DELETE, {name: [value, None] for name, value in values.items()})
+    return Change(obj, DELETE, values)
 
 
 def updated(obj, changes: dict) -> Change:

@@ -8,12 +8,22 @@ A change to an existing record needs ``If-Match`` with its ETag, which is its ve
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api.preconditions import PreconditionRequired, parse_if_match
-from core.services import conflict, object_create, object_delete, object_update, snapshot, version_hold
+from core.services import (
+    conflict,
+    object_create,
+    object_delete,
+    object_update,
+    objects_delete,
+    snapshot,
+    version_hold,
+)
 
 ACTION_MAP = {
     "list": "view",
@@ -22,7 +32,9 @@ ACTION_MAP = {
     "update": "change",
     "partial_update": "change",
     "destroy": "delete",
+    "bulk_delete": "delete",
 }
+BULK_DELETE_MAX = 50_000
 
 
 class GovModelSerializer(serializers.ModelSerializer):
@@ -156,6 +168,33 @@ class GovModelViewSet(viewsets.ModelViewSet):
             raise_validation(exc)
         except Http404:
             raise
+
+    @action(detail=False, methods=["post"], url_path="bulk-delete", requires_if_match=True)
+    def bulk_delete(self, request, *args, **kwargs):
+        """Delete the records whose keys ``ids`` lists, all or nothing, set-based (``core.services.objects_delete``):
+        404 if any is not there or outside scope, 400 if a record depends on one. It names no version of each, so it
+        needs ``If-Match: *``."""
+        if not self.if_match.any:
+            raise conflict()
+        ids = request.data.get("ids") if isinstance(request.data, dict) else None
+        if (
+            not isinstance(ids, list)
+            or not 0 < len(ids) <= BULK_DELETE_MAX
+            or not all(type(pk) is int and pk > 0 for pk in ids)
+        ):
+            message = _("Give the keys to delete as a list of 1 to {max} whole numbers.").format(max=BULK_DELETE_MAX)
+            raise ValidationError({"ids": [message]})
+        wanted = set(ids)
+        objects = []
+        for start in range(0, len(ids), 30_000):
+            objects += self.get_queryset().filter(pk__in=ids[start : start + 30_000])
+        if len(objects) != len(wanted):
+            raise Http404
+        try:
+            objects_delete(model=self.queryset.model, objects=objects, actor=request.user, event="bulk_delete")
+        except DjangoValidationError as exc:
+            raise_validation(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ReadOnlyGovViewSet(GovModelViewSet):

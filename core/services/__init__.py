@@ -14,7 +14,7 @@ from django.db.models.deletion import Collector
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from core import audit, gate, rules, search
+from core import audit, bulk, gate, rules, search
 from core.choices import AuditAction
 
 
@@ -181,30 +181,94 @@ def version_hold(*, obj, version: int) -> None:
 
 @transaction.atomic
 def object_delete(*, obj, actor, event: str = "") -> None:
-    if actor is not None and not gate.can(actor, "delete", obj):
-        raise Http404
-    before = snapshot(obj)
-    pk = obj.pk
-    # What obj.delete() does, with the collector kept: everything the deletion cascades to leaves the search too.
-    collector = Collector(using=router.db_for_write(type(obj), instance=obj), origin=obj)
+    objects_delete(model=type(obj), objects=[obj], actor=actor, event=event)
+
+
+def _delete_rows(model, objects: list, keys: list) -> dict[str, int]:
+    """Delete the rows and their cascade: set-based (``core.deletion``) where the models allow it, else (or when a
+    protected record may block it) by Django's ``Collector``, which names what blocks it. Rows deleted per model."""
+    from core import deletion
+
+    using = router.db_for_write(model)
     try:
-        collector.collect([obj])
+        with transaction.atomic(using):
+            deleted: dict[str, int] = {}
+            for chunk in bulk.chunked(keys, 10_000):
+                found = deletion.plan(model, model._base_manager.filter(pk__in=chunk))
+                search.remove_planned(found.deletes)
+                for name, count in deletion.execute(found, using).items():
+                    deleted[name] = deleted.get(name, 0) + count
+            return deleted
+    except (deletion.Unsupported, deletion.Blocked):
+        pass
+    collector = Collector(using=using, origin=objects[0] if len(objects) == 1 else None)
+    try:
+        collector.collect(objects)
     except (ProtectedError, RestrictedError) as exc:
-        blockers = sorted(
-            {str(o._meta.verbose_name) for o in exc.protected_objects}
-            if hasattr(exc, "protected_objects")
-            else {str(o._meta.verbose_name) for o in exc.restricted_objects}
-        )
-        raise ValidationError(
-            _("This record cannot be deleted while other records depend on it: {blockers}.").format(
-                blockers="、".join(blockers)
-            )
-        ) from exc
-    rules.run(type(obj), [rules.deleted(obj, before)], actor=actor)
+        raise _blocked(exc) from exc
     search.remove_collected(collector)
-    collector.delete()
-    obj.pk = pk
-    audit.record_object(action=AuditAction.DELETE, obj=obj, actor=actor, changes=before, event=event)
+    _count, deleted = collector.delete()
+    for obj, pk in zip(objects, keys, strict=True):
+        obj.pk = pk  # the instances keep their keys, for the caller's messages and links
+    return deleted
+
+
+def _blocked(exc) -> ValidationError:
+    found = getattr(exc, "protected_objects", None) or exc.restricted_objects
+    blockers = sorted({str(o._meta.verbose_name) for o in found})
+    return ValidationError(
+        _("This record cannot be deleted while other records depend on it: {blockers}.").format(
+            blockers="、".join(blockers)
+        )
+    )
+
+
+@transaction.atomic
+def objects_delete(*, model, objects, actor, event: str = "") -> int:
+    """Delete ``objects`` (instances of ``model``) and what their deletion cascades to, all or nothing, set-based:
+    the scope checked on the rows' unit paths read in one query per relation, one collection of the cascade (one
+    query per relation and batch of keys), the rules run once for the batch, the search entries removed per model,
+    one audit record per row appended in one batch, and one record of the whole delete when it holds more than one
+    row. What may be deleted is what ``delete`` allows (out of scope: 404) and what no protected record depends on."""
+    from core.imports import attach_related
+
+    objects = list(objects)
+    if not objects:
+        return 0
+    attach_related(model, objects)  # the unit paths the gate and the audit read, and the names
+    if actor is not None and not all(gate.can(actor, "delete", obj) for obj in objects):
+        raise Http404
+    before = [snapshot(obj) for obj in objects]
+    rules.run(model, map(rules.deleted, objects, before), actor=actor)
+    keys = [obj.pk for obj in objects]
+    deleted = _delete_rows(model, objects, keys)
+    label = model._meta.label_lower
+    entries = [
+        audit.Entry(
+            action=AuditAction.DELETE,
+            actor=actor,
+            object_type=label,
+            object_id=str(pk),
+            object_repr=str(obj),
+            unit_path=gate.object_path(obj),
+            changes=values,
+            event=event,
+        )
+        for obj, pk, values in zip(objects, keys, before, strict=True)
+    ]
+    if len(objects) > 1:
+        entries.append(
+            audit.Entry(
+                action=AuditAction.EVENT,
+                actor=actor,
+                object_type=label,
+                unit_path=getattr(getattr(actor, "unit", None), "path", ""),
+                event="bulk_delete",
+                changes={"rows": len(objects), "deleted": dict(sorted(deleted.items()))},
+            )
+        )
+    audit.append_many(entries)
+    return len(objects)
 
 
 def object_save(*, obj, actor, before: dict | None = None, expected_version: int | None = None):
