@@ -8,7 +8,7 @@ A change to an existing record needs ``If-Match`` with its ETag, which is its ve
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -35,6 +35,15 @@ ACTION_MAP = {
     "bulk_delete": "delete",
 }
 BULK_DELETE_MAX = 50_000
+
+
+class BulkDeleteSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=BULK_DELETE_MAX,
+        help_text="The keys of the records to delete.",
+    )
 
 
 class GovModelSerializer(serializers.ModelSerializer):
@@ -169,6 +178,7 @@ class GovModelViewSet(viewsets.ModelViewSet):
         except Http404:
             raise
 
+    @extend_schema(request=BulkDeleteSerializer, responses={204: None})
     @action(detail=False, methods=["post"], url_path="bulk-delete", requires_if_match=True)
     def bulk_delete(self, request, *args, **kwargs):
         """Delete the records whose keys ``ids`` lists, all or nothing, set-based (``core.services.objects_delete``):
@@ -176,14 +186,9 @@ class GovModelViewSet(viewsets.ModelViewSet):
         needs ``If-Match: *``."""
         if not self.if_match.any:
             raise conflict()
-        ids = request.data.get("ids") if isinstance(request.data, dict) else None
-        if (
-            not isinstance(ids, list)
-            or not 0 < len(ids) <= BULK_DELETE_MAX
-            or not all(type(pk) is int and pk > 0 for pk in ids)
-        ):
-            message = _("Give the keys to delete as a list of 1 to {max} whole numbers.").format(max=BULK_DELETE_MAX)
-            raise ValidationError({"ids": [message]})
+        body = BulkDeleteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = body.validated_data["ids"]
         wanted = set(ids)
         objects = []
         for start in range(0, len(ids), 30_000):
