@@ -120,7 +120,7 @@ def grading_save(*, actor, grading: Grading, before: dict | None = None, expecte
     if before is None:
         return object_create(obj=grading, actor=actor)
     grading = object_update(obj=grading, actor=actor, before=before, expected_version=expected_version)
-    return schedule.refresh_grading(grading)  # a rejected grading keeps its clock; its level may have changed
+    return schedule.refresh_grading(grading, actor=actor)  # a rejected grading keeps its clock; its level may change
 
 
 @transaction.atomic
@@ -158,7 +158,7 @@ def refuse_unless(grading: Grading, *states) -> None:
 def _move(grading: Grading, *, actor, event: str, expected_version=None, note: dict | None = None, **fields):
     """A step of the grading workflow (core.services.transition), then its deadlines follow."""
     transition(grading, actor=actor, event=event, expected_version=expected_version, note=note, **fields)
-    schedule.refresh_grading(grading)
+    schedule.refresh_grading(grading, actor=actor)
     return grading
 
 
