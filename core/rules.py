@@ -49,6 +49,12 @@ def register(model, rule: Rule) -> None:
         rules.append(rule)
 
 
+def unregister(model, rule: Rule) -> None:
+    rules = _registry.get(model._meta.label_lower, [])
+    if rule in rules:
+        rules.remove(rule)
+
+
 def registered(model) -> tuple[Rule, ...]:
     return tuple(_registry.get(model._meta.label_lower, ()))
 

@@ -17,9 +17,9 @@ class SecurityConfig(AppConfig):
         from security.demo import extension
         from security.models import Finding, Risk
         from security.panels import system_tab
-        from security.services import review  # schedule: recomputes provisional deadlines when a year loads
+        from security.services import review
 
-        review.register()  # a system's scope change marks its grading for review
+        review.register()  # a system's scope change marks its grading for review; a loaded year, its deadlines
 
         if label(Finding) not in search.registered():
             search.register(Finding, fields=["title", "reference", "asset", "system__name"])

@@ -133,6 +133,11 @@ def service_items_changed(changes: list[rules.Change], *, actor) -> None:
 
 
 def register() -> None:
+    from core.models import CalendarYear
+
+    from .schedule import year_loaded
+
     rules.register(System, systems_changed)
+    rules.register(CalendarYear, year_loaded)  # provisional deadlines recomputed on the year's calendar
     rules.register(DataResource, resources_changed)
     rules.register(ServiceItem, service_items_changed)

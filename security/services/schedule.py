@@ -94,11 +94,18 @@ def finding_deadline(finding: Finding, *, policy: SecurityPolicy | None = None) 
     return deadlines.finding_deadline(finding.severity, found_on=finding.found_on, policy=policy)
 
 
-def recompute_provisional(year: int) -> None:
-    """ON_YEAR_LOADED hook: deadlines that counted ``year`` on weekends only are counted again on its calendar."""
+def year_loaded(changes, *, actor) -> None:
+    """The rule on a calendar year's load (core.workdays.mark_year_loaded): recompute the provisional deadlines."""
+    for change in changes:
+        if "loaded" in change:
+            recompute_provisional(change.after("loaded"), actor=actor)
+
+
+def recompute_provisional(year: int, *, actor=None) -> None:
+    """Deadlines that counted ``year`` on weekends only are counted again on its calendar."""
     gradings = Grading.objects.filter(filing_due_provisional=True).select_related("system__owner_unit")
     for grading in gradings:
-        refresh_grading(grading)
+        refresh_grading(grading, actor=actor)
     findings = Finding.objects.filter(deadline_provisional=True).exclude(status=FindingStatus.VERIFIED)
     for finding in findings.select_related("system__owner_unit"):
         deadline = finding_deadline(finding)
@@ -110,9 +117,5 @@ def recompute_provisional(year: int) -> None:
                 deadline=deadline.date, deadline_provisional=deadline.provisional
             )
             audit.record_object(
-                action=AuditAction.UPDATE, obj=finding, actor=None, changes=changes, event="finding.deadline"
+                action=AuditAction.UPDATE, obj=finding, actor=actor, changes=changes, event="finding.deadline"
             )
-
-
-if recompute_provisional not in workdays.ON_YEAR_LOADED:
-    workdays.ON_YEAR_LOADED.append(recompute_provisional)
