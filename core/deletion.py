@@ -14,11 +14,13 @@ subquery still finds the parent rows it names.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import signals
 from django.db.models.deletion import get_candidate_relations_to_delete
+from django.db.models.expressions import RawSQL
 
 MAX_DEPTH = 6
+KEYS = "govcio_delete_keys"  # a temporary table of the keys to delete, per connection
 
 
 class Unsupported(Exception):
@@ -61,6 +63,23 @@ def _walk(model, queryset, plan: Plan, depth: int) -> None:
         elif on_delete is not models.DO_NOTHING:
             raise Unsupported(f"{child._meta.label}.{fk.name}: on_delete {on_delete.__name__}")
     plan.deletes.append((model, queryset))
+
+
+def keys_queryset(model, keys: list, using: str = "default"):
+    """The rows of ``model`` with these keys, as a queryset whose SQL does not carry the keys: they go once into a
+    temporary table, so that each of the delete's statements is compiled and sent without 20,000 parameters."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {KEYS} (id bigint PRIMARY KEY)")
+        cursor.execute(f"DELETE FROM {KEYS}")  # noqa: S608
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {KEYS} (id) FROM STDIN") as copy:
+                for key in keys:
+                    copy.write_row((key,))
+            cursor.execute(f"ANALYZE {KEYS}")
+        else:
+            cursor.executemany(f"INSERT INTO {KEYS} (id) VALUES (%s)", [(key,) for key in keys])  # noqa: S608
+    return model._base_manager.filter(pk__in=RawSQL(f"SELECT id FROM {KEYS}", []))  # noqa: S608, S611
 
 
 def plan(model, queryset) -> Plan:

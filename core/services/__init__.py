@@ -14,7 +14,7 @@ from django.db.models.deletion import Collector
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from core import audit, bulk, gate, rules, search
+from core import audit, gate, rules, search
 from core.choices import AuditAction
 
 
@@ -192,13 +192,9 @@ def _delete_rows(model, objects: list, keys: list) -> dict[str, int]:
     using = router.db_for_write(model)
     try:
         with transaction.atomic(using):
-            deleted: dict[str, int] = {}
-            for chunk in bulk.chunked(keys, 10_000):
-                found = deletion.plan(model, model._base_manager.filter(pk__in=chunk))
-                search.remove_planned(found.deletes)
-                for name, count in deletion.execute(found, using).items():
-                    deleted[name] = deleted.get(name, 0) + count
-            return deleted
+            found = deletion.plan(model, deletion.keys_queryset(model, keys, using))
+            search.remove_planned(found.deletes)
+            return deletion.execute(found, using)
     except (deletion.Unsupported, deletion.Blocked):
         pass
     collector = Collector(using=using, origin=objects[0] if len(objects) == 1 else None)
