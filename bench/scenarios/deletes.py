@@ -38,25 +38,14 @@ def bulk_delete(ctx):
         assert not System.objects.filter(pk__in=ids).exists(), "the API deleted nothing"
         assert AuditRecord.objects.count() - audited >= rows, "a deleted row without its audit record"
 
-    seconds = _rolled_back(page)
     plain = _rolled_back(lambda: System.objects.filter(pk__in=ids).delete())  # Django's cascade, unaudited
-    out = [
+    return [
         result(
-            f"bulk delete {rows} systems (page)",
+            f"bulk delete {rows} systems ({name})",
             [seconds],
             [plain],
             rows_per_s=round(rows / seconds),
             target_rows_per_s=TARGET_ROWS_PER_S,
         )
+        for name, seconds in (("page", _rolled_back(page)), ("API", _rolled_back(api)))
     ]
-    seconds = _rolled_back(api)
-    out.append(
-        result(
-            f"bulk delete {rows} systems (API)",
-            [seconds],
-            [plain],
-            rows_per_s=round(rows / seconds),
-            target_rows_per_s=TARGET_ROWS_PER_S,
-        )
-    )
-    return out

@@ -221,11 +221,12 @@ def _blocked(exc) -> ValidationError:
 
 @transaction.atomic
 def objects_delete(*, model, objects, actor, event: str = "") -> int:
-    """Delete ``objects`` (instances of ``model``) and what their deletion cascades to, all or nothing, set-based:
-    the scope checked on the rows' unit paths read in one query per relation, one collection of the cascade (one
-    query per relation and batch of keys), the rules run once for the batch, the search entries removed per model,
-    one audit record per row appended in one batch, and one record of the whole delete when it holds more than one
-    row. What may be deleted is what ``delete`` allows (out of scope: 404) and what no protected record depends on."""
+    """Delete ``objects`` (instances of ``model``) and what their deletion cascades to, all or nothing, set-based
+    (docs/decisions/0011-set-based-delete.md): the scope checked on the rows' unit paths (read in one query per
+    relation), the rules run once for the batch, the cascade and the search entries deleted by a fixed number of
+    statements (``core.deletion``), one audit record per row and, for more than one row, one record of the whole
+    delete, appended in one batch. What may be deleted is what ``delete`` allows (out of scope: 404) and what no
+    protected record depends on."""
     from core.imports import attach_related
 
     objects = list(objects)
@@ -240,17 +241,8 @@ def objects_delete(*, model, objects, actor, event: str = "") -> int:
     deleted = _delete_rows(model, objects, keys)
     label = model._meta.label_lower
     entries = [
-        audit.Entry(
-            action=AuditAction.DELETE,
-            actor=actor,
-            object_type=label,
-            object_id=str(pk),
-            object_repr=str(obj),
-            unit_path=gate.object_path(obj),
-            changes=values,
-            event=event,
-        )
-        for obj, pk, values in zip(objects, keys, before, strict=True)
+        audit.object_entry(action=AuditAction.DELETE, obj=obj, actor=actor, changes=values, event=event)
+        for obj, values in zip(objects, before, strict=True)
     ]
     if len(objects) > 1:
         entries.append(

@@ -48,19 +48,14 @@ def findings_escalated(*, escalated: dict, actor=None) -> None:
     now = timezone.now()
     Finding.objects.filter(pk__in=[finding.pk for finding in escalated]).update(escalated_at=now)
     audit.append_many(
-        [
-            audit.Entry(
-                action=AuditAction.EVENT,
-                actor=actor,
-                object_type=Finding._meta.label_lower,
-                object_id=str(finding.pk),
-                object_repr=finding.title,
-                unit_path=finding.system.owner_unit.path,
-                event="finding.escalate",
-                changes={"deadline": finding.deadline.isoformat(), "cios": sorted(u.pk for u in cios)},
-            )
-            for finding, cios in escalated.items()
-        ]
+        audit.object_entry(
+            action=AuditAction.EVENT,
+            obj=finding,
+            actor=actor,
+            changes={"deadline": finding.deadline.isoformat(), "cios": sorted(u.pk for u in cios)},
+            event="finding.escalate",
+        )
+        for finding, cios in escalated.items()
     )
 
 

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from core import audit, bulk, rules
 from core.choices import AuditAction
-from core.gate import object_path
 from inventory.models import DataResource, ServiceItem, System
 
 from ..models import Grading
@@ -59,16 +58,10 @@ def mark_for_review(*, reasons: dict, actor=None) -> int:
         if line not in lines:
             lines.append(line)
         rows.append((True, "\n".join(lines), grading.pk))
+        changes = {"needs_review": [grading.needs_review, True], "reason": reason}
         entries.append(
-            audit.Entry(
-                action=AuditAction.EVENT,
-                actor=actor,
-                object_type=Grading._meta.label_lower,
-                object_id=str(grading.pk),
-                object_repr=str(grading),
-                unit_path=object_path(grading),
-                event="grading.review_needed",
-                changes={"needs_review": [grading.needs_review, True], "reason": reason},
+            audit.object_entry(
+                action=AuditAction.EVENT, obj=grading, actor=actor, changes=changes, event="grading.review_needed"
             )
         )
     bulk.update_rows(Grading, ["needs_review", "review_reason"], rows, increment=["version"])
