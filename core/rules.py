@@ -1,6 +1,6 @@
 """Business rules on a model's writes, called by the services — never triggered by signals (STYLE.md rule 15).
 
-An app registers a rule for a model (``rules.register(System, system_scope_changed)``, from its ``AppConfig.ready``).
+An app registers a rule for a model (``rules.register(System, systems_changed)``, from its ``AppConfig.ready``).
 Every service that writes records of the model — a form's or the API's save, a bulk edit, a workflow step, an import,
 a delete, a bulk delete — calls ``rules.run(model, changes, actor=...)`` in its transaction, once per batch; a rule
 gets all the changes of the batch and works set-based (one query for 20,000 rows, not 20,000).

@@ -58,8 +58,13 @@ class ScopeRuleOnEveryPathTests(TestCase):
             "sharing_type": "unconditional",
             "system": self.system.code,
         }
-        self.import_page("dataresource", [row])
+        other = filed_grading(self.tree.dept_a, level=2)
+        second = row | {"code": "302001/000002", "name": "政府采购合同信息", "system": other.system.code}
+        self.import_page("dataresource", [row, second])
         self.assert_marked("行政事业单位国有资产信息")
+        other.refresh_from_db()
+        self.assertTrue(other.needs_review, "every row of the import runs the rule")
+        self.assertIn("政府采购合同信息", other.review_reason)
 
     def test_service_items_imported_for_a_graded_system(self):
         unit = self.tree.dept_a.code
