@@ -281,9 +281,27 @@ def password_set(*, user: User, password: str, actor: User, keep_session: str | 
     )
 
 
+PERSONAL = ("id_number", "phone")  # encrypted at rest; audited by name, never by value
+
+
+def _audit_personal(*, actor, user: User, changed: list[str]) -> None:
+    if changed:
+        audit.record_object(
+            action=AuditAction.UPDATE,
+            obj=user,
+            actor=actor,
+            changes={"personal_data": sorted(changed)},
+            event="user.personal_data",
+        )
+
+
 @transaction.atomic
-def user_create(*, actor, username: str, password: str | None, unit=None, **fields) -> User:
+def user_create(
+    *, actor, username: str, password: str | None, unit=None, phone: str = "", id_number: str = "", **fields
+) -> User:
+    """A new account with its personal data, written and audited in one transaction."""
     user = User(username=username, unit=unit, **fields)
+    user.phone, user.id_number = phone, id_number
     if password:
         validate_password(password, user)
         user.set_password(password)
@@ -291,12 +309,18 @@ def user_create(*, actor, username: str, password: str | None, unit=None, **fiel
     else:
         user.set_unusable_password()
     object_create(obj=user, actor=actor)
+    _audit_personal(actor=actor, user=user, changed=[name for name in PERSONAL if getattr(user, name)])
     return user
 
 
 @transaction.atomic
 def user_update(*, actor, user: User, before: dict, expected_version: int | None = None) -> User:
+    """Save a changed account; its personal data (``user.phone``, ``user.id_number``) as given, audited by name
+    when it changed."""
+    stored = User._base_manager.get(pk=user.pk)
+    changed = [name for name in PERSONAL if getattr(stored, name) != getattr(user, name)]
     object_update(obj=user, actor=actor, before=before, expected_version=expected_version)
+    _audit_personal(actor=actor, user=user, changed=changed)
     if before.get("is_active") and not user.is_active:
         ended = end_sessions(user=user)
         audit.record_security(

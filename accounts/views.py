@@ -306,18 +306,15 @@ class UserEditView(ObjectEditView):
         if before is None:
             user = form.save(commit=False)
             fields = {f: getattr(user, f) for f in ("full_name", "title", "email", "is_active")}
-            created = services.user_create(
+            return services.user_create(
                 actor=actor,
                 username=user.username,
                 password=form.cleaned_data.get("password"),
                 unit=user.unit,
+                phone=form.cleaned_data.get("phone", ""),
+                id_number=form.cleaned_data.get("id_number", ""),
                 **fields,
             )
-            created.phone, created.id_number = user.phone, user.id_number
-            User.objects.filter(pk=created.pk).update(
-                phone_encrypted=created.phone_encrypted, id_number_encrypted=created.id_number_encrypted
-            )
-            return created
         return services.user_update(
             actor=actor, user=form.save(commit=False), before=before, expected_version=form.cleaned_data.get("version")
         )

@@ -217,23 +217,26 @@ def append(entry: Entry) -> AuditRecord:
     return append_many([entry])[0]
 
 
-def record_object(*, action: str, obj, actor, changes: dict | None = None, event: str = "", outcome=Outcome.SUCCESS):
-    """Audit a change to a scoped object."""
+def object_entry(*, action: str, obj, actor, changes: dict | None = None, event: str = "", outcome=Outcome.SUCCESS):
+    """The entry auditing a change to a scoped object: ``record_object`` appends one, a batch many."""
     from core.gate import object_path
 
-    return append(
-        Entry(
-            action=action,
-            actor=actor,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=str(obj),
-            unit_path=object_path(obj),
-            changes=changes,
-            event=event,
-            outcome=outcome,
-        )
+    return Entry(
+        action=action,
+        actor=actor,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        unit_path=object_path(obj),
+        changes=changes,
+        event=event,
+        outcome=outcome,
     )
+
+
+def record_object(*, action: str, obj, actor, changes: dict | None = None, event: str = "", outcome=Outcome.SUCCESS):
+    """Audit a change to a scoped object."""
+    return append(object_entry(action=action, obj=obj, actor=actor, changes=changes, event=event, outcome=outcome))
 
 
 def record_security(*, action: str, actor=None, actor_name: str = "", outcome=Outcome.SUCCESS, **details):

@@ -25,6 +25,7 @@ from django.db.models.base import ModelState
 from django.db.models.fields import AutoFieldMixin
 
 CHUNK = 5000
+IN_CHUNK = 30_000  # keys per IN (...): below SQLite's (32,766 since 3.32) and PostgreSQL's (65,535) limits
 STAGE_FROM = 1000  # rows from which an upsert on PostgreSQL goes through COPY and a staging table
 _PLAIN = {
     models.CharField.get_prep_value: str,
@@ -243,6 +244,30 @@ def upsert_rows(
         return
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders}) {tail}"  # noqa: S608
+    with connection.cursor() as cursor:
+        while chunk := list(islice(iterator, CHUNK)):
+            cursor.executemany(sql, chunk)
+
+
+def chunked(values: Sequence, size: int = IN_CHUNK) -> Iterable[Sequence]:
+    """``values`` in slices of at most ``size``: the keys of one ``IN (...)``."""
+    return (values[i : i + size] for i in range(0, len(values), size))
+
+
+def update_rows(
+    model, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, increment: Sequence[str] = (), using="default"
+) -> None:
+    """Set ``columns`` (database column names) of many rows by primary key, one ``executemany`` per chunk: each row
+    is its already-converted values, then its key. ``increment`` columns go up by one (a record's version)."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    assignments = [f"{quote(column)} = %s" for column in columns]
+    assignments += [f"{quote(column)} = {quote(column)} + 1" for column in increment]
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
+    iterator = iter(rows)
     with connection.cursor() as cursor:
         while chunk := list(islice(iterator, CHUNK)):
             cursor.executemany(sql, chunk)

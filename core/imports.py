@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit, bulk
+from core import audit, bulk, rules
 from core.bulk import gc_paused
 from core.choices import AuditAction
 from core.gate import object_path
@@ -94,6 +94,7 @@ def _import_rows(model, rows, actor, prepare) -> list:
         if _allowed(model, [obj.pk for obj in objects], actor) != len(objects):
             raise ValidationError(_("Some rows would create records outside the units you manage."))
         label = model._meta.label_lower
+        values = [snapshot(obj) for obj in objects]
         audit.append_many(
             [
                 audit.Entry(
@@ -103,10 +104,10 @@ def _import_rows(model, rows, actor, prepare) -> list:
                     object_id=str(obj.pk),
                     object_repr=str(obj),
                     unit_path=object_path(obj),
-                    changes=snapshot(obj),
+                    changes=changes,
                     event="import",
                 )
-                for obj in objects
+                for obj, changes in zip(objects, values, strict=True)
             ]
             + [
                 audit.Entry(
@@ -119,6 +120,7 @@ def _import_rows(model, rows, actor, prepare) -> list:
             ]
         )
         search.index_many(objects, tokens=pending.result() if pending is not None else None)
+        rules.run(model, map(rules.created, objects, values), actor=actor)
     finally:
         if pending is not None:
             pending.close()
@@ -166,5 +168,7 @@ def import_with_relations(*, model, rows: list[dict], actor, relations: dict[str
             batch_size=2000,
         )
         entries += relation_entries(zip(created, targets[field], strict=True), field, actor)
+        set_on = [(obj, ids) for obj, ids in zip(created, targets[field], strict=True) if ids]
+        rules.run(model, [rules.updated(obj, {field: [[], sorted(ids)]}) for obj, ids in set_on], actor=actor)
     audit.append_many(entries)
     return created

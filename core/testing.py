@@ -126,7 +126,48 @@ def grant(user, role: str, unit: Unit, subtree: bool = True) -> RoleAssignment:
     )
 
 
-class KitTestCase(TestCase):
+def outside_record(field, user):
+    """A record the model-choice ``field`` must refuse: one of its model the user may not see (outside their scope),
+    or, for a model the gate does not cover, one the field does not offer; None when there is none."""
+    model = field.queryset.model
+    offered = model.objects.restrict(user, "view") if hasattr(model.objects, "restrict") else field.queryset
+    return model._base_manager.exclude(pk__in=offered.values("pk")).order_by("pk").first()
+
+
+class ScopedChoicesMixin:
+    """Posting a key the user may not choose: every model-choice field of a form page, in turn."""
+
+    def assert_choices_refused(self, url: str, data: dict, *, user=None, leaks=(), form_name: str = "form") -> int:
+        """GET ``url`` for its form; then for each model-choice field (not disabled) POST ``data`` with the field set
+        to a record outside the user's scope. The page must refuse it — 404, or the form again with an error on that
+        field, never a redirect (saved) or a 500 — and show nothing of the record: its name, or any of ``leaks``.
+        Returns how many fields were tried."""
+        from django import forms
+
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        form = response.context[form_name]
+        user = user or response.wsgi_request.user
+        tried = 0
+        for name, field in form.fields.items():
+            if not isinstance(field, forms.ModelChoiceField) or field.disabled:
+                continue
+            other = outside_record(field, user)
+            if other is None:
+                continue
+            tried += 1
+            value = [other.pk] if isinstance(field, forms.ModelMultipleChoiceField) else other.pk
+            response = self.client.post(url, {**data, name: value})
+            self.assertIn(response.status_code, (200, 400, 404), f"{url} {name}: an out-of-scope key was accepted")
+            if response.status_code != 404:
+                self.assertIn(name, response.context[form_name].errors, f"{url} {name}: no error for the key")
+            body = response.content.decode("utf-8", "replace")
+            for text in [str(other), *leaks]:
+                self.assertNotIn(text, body, f"{url} {name}: the page shows “{text}” of a record outside scope")
+        return tried
+
+
+class KitTestCase(ScopedChoicesMixin, TestCase):
     """A tree, a permitted user scoped to county A, a user without the model's permissions, and an outsider."""
 
     role = "cio"
@@ -269,6 +310,13 @@ class StandardViewTests(KitTestCase):
         self.login(self.viewer)
         self.assertEqual(self.client.get(self.url("edit", self.inside.pk)).status_code, 404)
 
+    def test_create_and_edit_refuse_out_of_scope_choices(self):
+        self.login()
+        tried = self.assert_choices_refused(self.url("add"), self.form_data())
+        tried += self.assert_choices_refused(self.url("edit", self.inside.pk), self.edit_data(self.inside))
+        if not tried:
+            self.skipTest("the form has no choice of records")
+
     # delete ----------------------------------------------------------------------------------------------------
     def test_delete(self):
         self.login()
@@ -406,6 +454,26 @@ class StandardAPITests(KitTestCase):
         ids = {row.get("id") for row in response.json()["results"]}
         self.assertIn(self.inside.pk, ids)
         self.assertNotIn(self.outside.pk, ids)
+
+    api_budget_rows = (5, 50)
+
+    def test_api_list_query_budget_is_constant(self):
+        """The list's queries do not grow with its rows (select_related / prefetch_related declared): the same
+        count for a page of 5 rows and one of 50."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.auth()
+        counts = []
+        for n in self.api_budget_rows:
+            while self.model.objects.restrict(self.user, "view").count() < n:
+                self.make_object(self.tree.dept_a)
+            with CaptureQueriesContext(connection) as queries:
+                response = self.api.get(self.api_url(), {"limit": n})
+            self.assertEqual(response.status_code, 200, response.content[:300])
+            self.assertEqual(len(response.json()["results"]), n)
+            counts.append(len(queries.captured_queries))
+        self.assertEqual(counts[0], counts[1], f"API list queries grow with rows: {counts}")
 
     def test_api_list_without_permission_is_denied(self):
         self.auth(self.nobody)

@@ -3,17 +3,16 @@
 Monday to Friday are working days unless the year's notice makes them holidays; some weekend days are worked in
 exchange (调休). Each year comes from the State Council's autumn notice, so deadlines computed late in a year often
 reach a year nobody has loaded yet: such a deadline counts weekends only, is marked provisional, and is recomputed
-when the year is loaded (``ON_YEAR_LOADED`` hooks). Nothing here ever raises for a missing year.
+when the year is loaded (the rules registered for ``CalendarYear`` with ``core.rules``, called by
+``mark_year_loaded`` with the year's load as the change ``{"loaded": [None, year]}``). Nothing here ever raises for a
+missing year.
 """
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from core import rules
 from core.models import CalendarDay, CalendarYear, DayKind
-
-# Modules that store working-day deadlines register a callable(year) to recompute their provisional ones.
-ON_YEAR_LOADED: list[Callable[[int], None]] = []
 
 
 @dataclass(frozen=True)
@@ -84,10 +83,11 @@ def add_months(start: dt.date, months: int) -> dt.date:
 
 
 def mark_year_loaded(year: int, *, source: str, actor=None) -> None:
-    """Record that ``year``'s notice is entered, then let modules recompute their provisional deadlines."""
+    """Record that ``year``'s notice is entered, then run the rules of modules that store working-day deadlines
+    (they recompute their provisional ones), in the caller's transaction."""
     from core.services import object_create
 
-    if not CalendarYear.objects.filter(year=year).exists():
-        object_create(obj=CalendarYear(year=year, source=source), actor=actor, event="calendar.year_loaded")
-    for hook in ON_YEAR_LOADED:
-        hook(year)
+    loaded = CalendarYear.objects.filter(year=year).first()
+    if loaded is None:
+        loaded = object_create(obj=CalendarYear(year=year, source=source), actor=actor, event="calendar.year_loaded")
+    rules.run(CalendarYear, [rules.updated(loaded, {"loaded": [None, year]})], actor=actor)

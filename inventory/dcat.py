@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -447,27 +445,3 @@ def _map_items(report: DatasetReport, items) -> list[tuple[str, str]]:
                 kind = c.DataType.STRING
             result.append((name, kind))
     return result
-
-
-# Import: committing -------------------------------------------------------------------------------------------------
-@transaction.atomic
-def catalog_import(*, actor, unit, plan: ImportPlan) -> list[DataResource]:
-    """Create every dataset of a valid plan under ``unit``, with its items, all or nothing (one transaction; the
-    records, their items and the import are audited in batches and indexed for search)."""
-    from .services import dataresources_import
-
-    if not plan.ok:
-        raise ValidationError(_("The file has datasets that cannot be imported; nothing was imported."))
-    rows = [{**report.row, "provider": unit} for report in plan.datasets]
-    created = dataresources_import(actor=actor, rows=rows)
-    audit.append(
-        audit.Entry(
-            action=AuditAction.EVENT,
-            actor=actor,
-            object_type=DataResource._meta.label_lower,
-            unit_path=unit.path,
-            event="catalog.dcat_imported",
-            changes={"format": plan.format, "unit": unit.code, "datasets": len(created)},
-        )
-    )
-    return created

@@ -1,17 +1,23 @@
 """Write services of the inventory's records: a record saved together with its relations (a service item's systems,
-a link's resources, a resource's data items), and the imports that create them in bulk. Scope checks, optimistic
-locking and the change record come from ``core.services``; the relations are checked and audited here."""
+a link's resources, a resource's data items), the imports that create them in bulk (the DCAT catalog's too), and the
+clean-up decisions on zombie candidates. Scope checks, optimistic locking and the change record come from
+``core.services``; the relations are checked and audited here."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
+from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, gate
 from core.choices import AuditAction
 from core.imports import import_rows, import_with_relations, relation_entries
-from core.services import object_save, related_set
+from core.services import object_create, object_save, object_update, related_set, snapshot
 
 from . import choices as c
-from .models import DataItem, DataResource, Link, ServiceItem
+from . import dcat
+from .models import DataItem, DataResource, Link, ServiceItem, System, ZombieReview
+from .zombies import zombie_candidates
 
 
 @transaction.atomic
@@ -106,3 +112,88 @@ def dataresources_import(*, actor, rows: list[dict]) -> list[DataResource]:
     labelled = [(obj, _item_labels(its)) for obj, its in zip(created, items, strict=True)]
     audit.append_many(relation_entries(labelled, "items", actor))
     return created
+
+
+# The DCAT catalog import: a valid plan (inventory.dcat reads and maps the file) committed -------------------------
+@transaction.atomic
+def catalog_import(*, actor, unit, plan: dcat.ImportPlan) -> list[DataResource]:
+    """Create every dataset of a valid plan under ``unit``, with its items, all or nothing (one transaction; the
+    records, their items and the import are audited in batches and indexed for search)."""
+    if not plan.ok:
+        raise ValidationError(_("The file has datasets that cannot be imported; nothing was imported."))
+    rows = [{**report.row, "provider": unit} for report in plan.datasets]
+    created = dataresources_import(actor=actor, rows=rows)
+    audit.append(
+        audit.Entry(
+            action=AuditAction.EVENT,
+            actor=actor,
+            object_type=DataResource._meta.label_lower,
+            unit_path=unit.path,
+            event="catalog.dcat_imported",
+            changes={"format": plan.format, "unit": unit.code, "datasets": len(created)},
+        )
+    )
+    return created
+
+
+# Clean-up decisions on zombie candidates ----------------------------------------------------------------------
+@transaction.atomic
+def zombie_review_create(*, actor, system: System, decision: str, reason: str, target_system: System | None = None):
+    """Record a clean-up decision on a system: keep (a reason is required), integrate into another system in the
+    actor's scope, or retire (the system's status becomes retired). Audited as ``inventory.zombie_reviewed``."""
+    visible = System.objects.restrict(actor, "view")
+    if not visible.filter(pk=system.pk).exists():
+        raise Http404
+    reason = (reason or "").strip()
+    if decision not in c.ZombieDecision.values:
+        raise ValidationError({"decision": _("Choose keep, integrate or retire.")})
+    if decision == c.ZombieDecision.KEEP and not reason:
+        raise ValidationError({"reason": _("Say why the system is kept although it was flagged.")})
+    if decision == c.ZombieDecision.INTEGRATE:
+        if target_system is None:
+            raise ValidationError({"target_system": _("Choose the system it is integrated into.")})
+        if target_system.pk == system.pk:
+            raise ValidationError({"target_system": _("A system cannot be integrated into itself.")})
+        if not visible.exclude(status=c.SystemStatus.RETIRED).filter(pk=target_system.pk).exists():
+            raise ValidationError({"target_system": _("Choose a system in your scope that is not retired.")})
+    else:
+        target_system = None
+    if decision == c.ZombieDecision.RETIRE and not gate.can(actor, "change", system):
+        raise ValidationError(_("You may not change this system's status."))
+    scope = System.objects.restrict(actor, "view")
+    candidate = next((z for z in zombie_candidates(scope) if z.pk == system.pk), None)
+    findings = candidate.findings if candidate else []
+    if not reason:
+        # Integrate and retire may rest on the check's own findings.
+        reason = " ".join(f.reason for f in findings) or str(c.ZombieDecision(decision).label)
+    review = ZombieReview(
+        system=system,
+        decision=decision,
+        reason=reason,
+        target_system=target_system,
+        criteria=[f.code for f in findings],
+        decided_by=actor,
+    )
+    object_create(obj=review, actor=actor, event="inventory.zombie_reviewed")
+    audit.append(
+        audit.Entry(
+            action=AuditAction.EVENT,
+            actor=actor,
+            event="inventory.zombie_reviewed",
+            object_type=System._meta.label_lower,
+            object_id=str(system.pk),
+            object_repr=str(system),
+            unit_path=gate.object_path(system),
+            changes={
+                "decision": decision,
+                "target_system": target_system.pk if target_system else None,
+                "criteria": {f.code: f.reason for f in findings},
+                "reason": reason,
+            },
+        )
+    )
+    if decision == c.ZombieDecision.RETIRE and system.status != c.SystemStatus.RETIRED:
+        before = snapshot(system)
+        system.status = c.SystemStatus.RETIRED
+        object_update(obj=system, actor=actor, before=before, event="inventory.zombie_retired")
+    return review

@@ -25,21 +25,15 @@ from functools import partial
 from hashlib import sha256
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, Sum
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core import audit, gate
-from core.choices import AuditAction
 from core.models import Unit
-from core.services import object_create, object_update, snapshot
 from inventory import choices as c
 from inventory.duplicates import RECORD_FIELDS, build_records, load_records, name_floor, similar_groups, weighted
-from inventory.models import ServiceItem, System, ZombieReview
+from inventory.models import ServiceItem, ZombieReview
 from inventory.rules import Rules, SimilarityRules, rules
 
 CRITERIA = {
@@ -317,65 +311,3 @@ def latest_reviews(user, system_ids) -> dict[int, ZombieReview]:
     for review in reviews:
         latest.setdefault(review.system_id, review)
     return latest
-
-
-@transaction.atomic
-def zombie_review_create(*, actor, system: System, decision: str, reason: str, target_system: System | None = None):
-    """Record a clean-up decision on a system: keep (a reason is required), integrate into another system in the
-    actor's scope, or retire (the system's status becomes retired). Audited as ``inventory.zombie_reviewed``."""
-    visible = System.objects.restrict(actor, "view")
-    if not visible.filter(pk=system.pk).exists():
-        raise Http404
-    reason = (reason or "").strip()
-    if decision not in c.ZombieDecision.values:
-        raise ValidationError({"decision": _("Choose keep, integrate or retire.")})
-    if decision == c.ZombieDecision.KEEP and not reason:
-        raise ValidationError({"reason": _("Say why the system is kept although it was flagged.")})
-    if decision == c.ZombieDecision.INTEGRATE:
-        if target_system is None:
-            raise ValidationError({"target_system": _("Choose the system it is integrated into.")})
-        if target_system.pk == system.pk:
-            raise ValidationError({"target_system": _("A system cannot be integrated into itself.")})
-        if not visible.exclude(status=c.SystemStatus.RETIRED).filter(pk=target_system.pk).exists():
-            raise ValidationError({"target_system": _("Choose a system in your scope that is not retired.")})
-    else:
-        target_system = None
-    if decision == c.ZombieDecision.RETIRE and not gate.can(actor, "change", system):
-        raise ValidationError(_("You may not change this system's status."))
-    scope = System.objects.restrict(actor, "view")
-    candidate = next((z for z in zombie_candidates(scope) if z.pk == system.pk), None)
-    findings = candidate.findings if candidate else []
-    if not reason:
-        # Integrate and retire may rest on the check's own findings.
-        reason = " ".join(f.reason for f in findings) or str(c.ZombieDecision(decision).label)
-    review = ZombieReview(
-        system=system,
-        decision=decision,
-        reason=reason,
-        target_system=target_system,
-        criteria=[f.code for f in findings],
-        decided_by=actor,
-    )
-    object_create(obj=review, actor=actor, event="inventory.zombie_reviewed")
-    audit.append(
-        audit.Entry(
-            action=AuditAction.EVENT,
-            actor=actor,
-            event="inventory.zombie_reviewed",
-            object_type=System._meta.label_lower,
-            object_id=str(system.pk),
-            object_repr=str(system),
-            unit_path=gate.object_path(system),
-            changes={
-                "decision": decision,
-                "target_system": target_system.pk if target_system else None,
-                "criteria": {f.code: f.reason for f in findings},
-                "reason": reason,
-            },
-        )
-    )
-    if decision == c.ZombieDecision.RETIRE and system.status != c.SystemStatus.RETIRED:
-        before = snapshot(system)
-        system.status = c.SystemStatus.RETIRED
-        object_update(obj=system, actor=actor, before=before, event="inventory.zombie_retired")
-    return review

@@ -13,12 +13,13 @@ class SecurityConfig(AppConfig):
         from security import (
             cards,  # noqa: F401  (home-page card; validates fusion_weights.yaml at start-up)
             menu,  # noqa: F401  (the navigation group)
-            signals,  # noqa: F401  (a system's scope change marks its grading for review)
         )
         from security.demo import extension
         from security.models import Finding, Risk
         from security.panels import system_tab
-        from security.services import schedule  # noqa: F401  (recomputes provisional deadlines when a year loads)
+        from security.services import review
+
+        review.register()  # a system's scope change marks its grading for review; a loaded year, its deadlines
 
         if label(Finding) not in search.registered():
             search.register(Finding, fields=["title", "reference", "asset", "system__name"])

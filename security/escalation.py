@@ -2,9 +2,9 @@
 
 - A finding still open after its deadline (deadline < today, status open) is escalated once: the CIOs whose scope
   covers its system — a cio role assignment on the system's department itself, or on a unit above it that includes
-  its subordinate units — and its owner are notified (level "danger"), ``escalated_at`` is set and the event is
-  audited ("finding.escalate"). A finding whose deadline is moved later is escalated again if it passes that one too
-  (services.findings.finding_save clears ``escalated_at``).
+  its subordinate units — and its owner are notified (level "danger"), and the findings service sets
+  ``escalated_at`` and audits the event ("finding.escalate"). A finding whose deadline is moved later is escalated
+  again if it passes that one too (services.findings.finding_save clears ``escalated_at``).
 - A finding open and due within its government's "due soon" window (SecurityPolicy.due_soon_days) reminds its owner
   once per deadline (level "warning").
 
@@ -21,14 +21,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import audit
-from core.choices import AuditAction
 from core.models import RoleAssignment
 from core.notify import notify
 from core.tree import ancestor_paths
 
 from .choices import FindingStatus
 from .models import Finding
+from .services.findings import findings_escalated
 from .services.grading import PolicyBook
 
 CIO = "cio"
@@ -72,7 +71,7 @@ def escalate(today: dt.date) -> int:
     findings = list(overdue.select_for_update(of=("self",)))  # two runs at once escalate each finding once
     if not findings:
         return 0
-    cios, sent, now, entries = Cios(), 0, timezone.now(), []
+    cios, sent, escalated = Cios(), 0, {}
     for finding in findings:
         facts = describe(finding)
         recipients = cios.covering(finding.system.owner_unit.path)
@@ -95,19 +94,8 @@ def escalate(today: dt.date) -> int:
             url=finding.get_absolute_url(),
             level="danger",
         )
-        entries.append(
-            audit.Entry(
-                action=AuditAction.EVENT,
-                object_type="security.finding",
-                object_id=str(finding.pk),
-                object_repr=finding.title,
-                unit_path=finding.system.owner_unit.path,
-                event="finding.escalate",
-                changes={"deadline": facts["date"], "cios": sorted(u.pk for u in recipients)},
-            )
-        )
-    Finding.objects.filter(pk__in=[f.pk for f in findings]).update(escalated_at=now)
-    audit.append_many(entries)
+        escalated[finding] = recipients
+    findings_escalated(escalated=escalated)
     return sent
 
 

@@ -43,6 +43,24 @@ class UserViewTests(testing.StandardViewTests):
         self.assertEqual(user.phone, "13800138000")
         self.assertNotIn("13800138000", user.phone_encrypted)
 
+    def test_personal_data_is_written_by_the_service_and_audited(self):
+        """Set on creation and changed on edit: each in the service's transaction, audited by name (never the
+        values), not written by the view after the user exists."""
+        from core.models import AuditRecord
+
+        self.login()
+        data = self.form_data() | {"id_number": "11010519491231002X"}
+        self.assertEqual(self.client.post(self.url("add"), data).status_code, 302)
+        user = User.objects.get(username=data["username"])
+        self.assertEqual((user.phone, user.id_number), ("13800138000", "11010519491231002X"))
+        records = AuditRecord.objects.filter(object_id=str(user.pk), event="user.personal_data")
+        self.assertEqual(records.get().changes, {"personal_data": ["id_number", "phone"]})
+        self.assertNotIn("13800138000", str(list(AuditRecord.objects.values_list("changes", flat=True))))
+        edit = self.edit_data(user) | {"phone": "13912345678", "id_number": "11010519491231002X"}
+        self.assertEqual(self.client.post(self.url("edit", user.pk), edit).status_code, 302)
+        self.assertEqual(records.order_by("seq").last().changes, {"personal_data": ["phone"]})
+        self.assertEqual(User.objects.get(pk=user.pk).phone, "13912345678")
+
     def test_personal_data_masked_for_viewers(self):
         self.inside.phone = "13912345678"
         self.inside.save()

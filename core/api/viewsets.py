@@ -8,12 +8,22 @@ A change to an existing record needs ``If-Match`` with its ETag, which is its ve
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api.preconditions import PreconditionRequired, parse_if_match
-from core.services import conflict, object_create, object_delete, object_update, snapshot, version_hold
+from core.services import (
+    conflict,
+    object_create,
+    object_delete,
+    object_update,
+    objects_delete,
+    snapshot,
+    version_hold,
+)
 
 ACTION_MAP = {
     "list": "view",
@@ -22,7 +32,18 @@ ACTION_MAP = {
     "update": "change",
     "partial_update": "change",
     "destroy": "delete",
+    "bulk_delete": "delete",
 }
+BULK_DELETE_MAX = 50_000
+
+
+class BulkDeleteSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=BULK_DELETE_MAX,
+        help_text="The keys of the records to delete.",
+    )
 
 
 class GovModelSerializer(serializers.ModelSerializer):
@@ -156,6 +177,29 @@ class GovModelViewSet(viewsets.ModelViewSet):
             raise_validation(exc)
         except Http404:
             raise
+
+    @extend_schema(request=BulkDeleteSerializer, responses={204: None})
+    @action(detail=False, methods=["post"], url_path="bulk-delete", requires_if_match=True)
+    def bulk_delete(self, request, *args, **kwargs):
+        """Delete the records whose keys ``ids`` lists, all or nothing, set-based (``core.services.objects_delete``):
+        404 if any is not there or outside scope, 400 if a record depends on one. It names no version of each, so it
+        needs ``If-Match: *``."""
+        if not self.if_match.any:
+            raise conflict()
+        body = BulkDeleteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = body.validated_data["ids"]
+        wanted = set(ids)
+        objects = []
+        for start in range(0, len(ids), 30_000):
+            objects += self.get_queryset().filter(pk__in=ids[start : start + 30_000])
+        if len(objects) != len(wanted):
+            raise Http404
+        try:
+            objects_delete(model=self.queryset.model, objects=objects, actor=request.user, event="bulk_delete")
+        except DjangoValidationError as exc:
+            raise_validation(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ReadOnlyGovViewSet(GovModelViewSet):

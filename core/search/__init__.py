@@ -18,6 +18,7 @@ from .registry import (
     registered,
     remove_collected,
     remove_object,
+    remove_planned,
     texts_of,
     unregister,
 )
@@ -25,6 +26,7 @@ from .text import normalise, query_tokens, tokens, warm_up
 
 __all__ = [
     "texts_of",
+    "remove_planned",
     "tokens_later",
     "Group",
     "Hit",

@@ -234,6 +234,14 @@ def remove_collected(collector) -> None:
             SearchEntry.objects.filter(object_type=object_type, object_id__in=keys[start : start + CHUNK]).delete()
 
 
+def remove_planned(deletes) -> None:
+    """Delete the entries of the rows a set-based delete (``core.deletion.plan``'s ``(model, queryset)`` pairs) is
+    about to delete: one statement per searchable model, its keys a subquery."""
+    for model, rows in deletes:
+        if label(model) in _specs:
+            SearchEntry.objects.filter(object_type=label(model), object_id__in=rows.values("pk"))._raw_delete("default")
+
+
 def texts_of(objs: list) -> list[str] | None:
     """The indexed text of each object (one registered model), or None when the model is not searchable."""
     spec = _spec_for(objs[0]) if objs else None

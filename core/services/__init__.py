@@ -11,17 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
-from django.dispatch import Signal
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from core import audit, gate, search
+from core import audit, gate, rules, search
 from core.choices import AuditAction
-
-# Sent by object_update after a change is saved (in its transaction): sender=model, obj, changes {field: [before,
-# after]}, actor. Updates are single UPDATE statements, so Django's post_save does not fire for them; other apps
-# react to changed fields here (e.g. security marks a grading for review when a system's scope changes).
-object_updated = Signal()
 
 
 class ConflictError(Exception):
@@ -107,8 +101,10 @@ def object_create(*, obj, actor, event: str = ""):
         obj.created_by = obj.updated_by = actor
     obj.save()
     ensure_in_scope(obj=obj, user=actor, action="add")
-    audit.record_object(action=AuditAction.CREATE, obj=obj, actor=actor, changes=snapshot(obj), event=event)
+    values = snapshot(obj)
+    audit.record_object(action=AuditAction.CREATE, obj=obj, actor=actor, changes=values, event=event)
     search.index_object(obj)
+    rules.run(type(obj), [rules.created(obj, values)], actor=actor)
     return obj
 
 
@@ -138,7 +134,7 @@ def object_update(*, obj, actor, before: dict, expected_version: int | None = No
         audit.record_object(action=AuditAction.UPDATE, obj=obj, actor=actor, changes=changes, event=event)
         search.index_object(obj)
         search.index_dependants(obj, changes)  # a moved or renamed system: its findings' entries follow
-        object_updated.send(sender=model, obj=obj, changes=changes, actor=actor)
+        rules.run(model, [rules.updated(obj, changes)], actor=actor)
     return obj
 
 
@@ -169,6 +165,7 @@ def transition(obj, *, actor, event: str, expected_version=None, note: dict | No
     obj.version = version + 1
     changes = diff(before, snapshot(obj))
     search.index_dependants(obj, changes)
+    rules.run(type(obj), [rules.updated(obj, changes)], actor=actor)
     changes.update(note or {})
     audit.record_object(action=AuditAction.EVENT, obj=obj, actor=actor, changes=changes, event=event)
     return obj
@@ -184,29 +181,82 @@ def version_hold(*, obj, version: int) -> None:
 
 @transaction.atomic
 def object_delete(*, obj, actor, event: str = "") -> None:
-    if actor is not None and not gate.can(actor, "delete", obj):
-        raise Http404
-    before = snapshot(obj)
-    pk = obj.pk
-    # What obj.delete() does, with the collector kept: everything the deletion cascades to leaves the search too.
-    collector = Collector(using=router.db_for_write(type(obj), instance=obj), origin=obj)
+    objects_delete(model=type(obj), objects=[obj], actor=actor, event=event)
+
+
+def _delete_rows(model, objects: list, keys: list) -> dict[str, int]:
+    """Delete the rows and their cascade: set-based (``core.deletion``) where the models allow it, else (or when a
+    protected record may block it) by Django's ``Collector``, which names what blocks it. Rows deleted per model."""
+    from core import deletion
+
+    using = router.db_for_write(model)
     try:
-        collector.collect([obj])
+        with transaction.atomic(using):
+            found = deletion.plan(model, deletion.keys_queryset(model, keys, using))
+            search.remove_planned(found.deletes)
+            return deletion.execute(found, using)
+    except (deletion.Unsupported, deletion.Blocked):
+        pass
+    collector = Collector(using=using, origin=objects[0] if len(objects) == 1 else None)
+    try:
+        collector.collect(objects)
     except (ProtectedError, RestrictedError) as exc:
-        blockers = sorted(
-            {str(o._meta.verbose_name) for o in exc.protected_objects}
-            if hasattr(exc, "protected_objects")
-            else {str(o._meta.verbose_name) for o in exc.restricted_objects}
-        )
-        raise ValidationError(
-            _("This record cannot be deleted while other records depend on it: {blockers}.").format(
-                blockers="、".join(blockers)
-            )
-        ) from exc
+        raise _blocked(exc) from exc
     search.remove_collected(collector)
-    collector.delete()
-    obj.pk = pk
-    audit.record_object(action=AuditAction.DELETE, obj=obj, actor=actor, changes=before, event=event)
+    _count, deleted = collector.delete()
+    for obj, pk in zip(objects, keys, strict=True):
+        obj.pk = pk  # the instances keep their keys, for the caller's messages and links
+    return deleted
+
+
+def _blocked(exc) -> ValidationError:
+    found = getattr(exc, "protected_objects", None) or exc.restricted_objects
+    blockers = sorted({str(o._meta.verbose_name) for o in found})
+    return ValidationError(
+        _("This record cannot be deleted while other records depend on it: {blockers}.").format(
+            blockers="、".join(blockers)
+        )
+    )
+
+
+@transaction.atomic
+def objects_delete(*, model, objects, actor, event: str = "") -> int:
+    """Delete ``objects`` (instances of ``model``) and what their deletion cascades to, all or nothing, set-based
+    (docs/decisions/0011-set-based-delete.md): the scope checked on the rows' unit paths (read in one query per
+    relation), the rules run once for the batch, the cascade and the search entries deleted by a fixed number of
+    statements (``core.deletion``), one audit record per row and, for more than one row, one record of the whole
+    delete, appended in one batch. What may be deleted is what ``delete`` allows (out of scope: 404) and what no
+    protected record depends on."""
+    from core.imports import attach_related
+
+    objects = list(objects)
+    if not objects:
+        return 0
+    attach_related(model, objects)  # the unit paths the gate and the audit read, and the names
+    if actor is not None and not all(gate.can(actor, "delete", obj) for obj in objects):
+        raise Http404
+    before = [snapshot(obj) for obj in objects]
+    rules.run(model, map(rules.deleted, objects, before), actor=actor)
+    keys = [obj.pk for obj in objects]
+    deleted = _delete_rows(model, objects, keys)
+    label = model._meta.label_lower
+    entries = [
+        audit.object_entry(action=AuditAction.DELETE, obj=obj, actor=actor, changes=values, event=event)
+        for obj, values in zip(objects, before, strict=True)
+    ]
+    if len(objects) > 1:
+        entries.append(
+            audit.Entry(
+                action=AuditAction.EVENT,
+                actor=actor,
+                object_type=label,
+                unit_path=getattr(getattr(actor, "unit", None), "path", ""),
+                event="bulk_delete",
+                changes={"rows": len(objects), "deleted": dict(sorted(deleted.items()))},
+            )
+        )
+    audit.append_many(entries)
+    return len(objects)
 
 
 def object_save(*, obj, actor, before: dict | None = None, expected_version: int | None = None):
@@ -235,6 +285,7 @@ def related_set(*, obj, field: str, targets, actor) -> None:
     wanted = chosen | hidden
     if wanted != current:
         manager.set(wanted)
+        rules.run(type(obj), [rules.updated(obj, {field: [sorted(current), sorted(wanted)]})], actor=actor)
         audit.record_object(
             action=AuditAction.UPDATE,
             obj=obj,

@@ -49,14 +49,21 @@ def test_deadline_reaching_an_unloaded_year_is_provisional_and_does_not_crash(ca
     assert deadline == workdays.Deadline(D(2027, 1, 7), True)
 
 
-def test_loading_the_year_makes_it_final_and_runs_hooks(calendar):
+def test_loading_the_year_makes_it_final_and_runs_its_rules(calendar):
+    from core import rules
+    from core.models import CalendarYear
+
     seen = []
-    workdays.ON_YEAR_LOADED.append(seen.append)
+
+    def rule(changes, *, actor):
+        seen.extend(change.after("loaded") for change in changes if "loaded" in change)
+
+    rules.register(CalendarYear, rule)
     try:
         CalendarDay.objects.create(date=D(2027, 1, 1), kind="holiday", name="元旦")
         workdays.mark_year_loaded(2027, source="国办发明电〔2026〕7号")
     finally:
-        workdays.ON_YEAR_LOADED.remove(seen.append)
+        rules.unregister(CalendarYear, rule)
     assert seen == [2027]
     deadline = calendar.add_working_days(D(2026, 12, 24), 10)
     assert deadline == workdays.Deadline(D(2027, 1, 8), False)

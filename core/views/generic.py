@@ -18,7 +18,7 @@ from django.views import View
 
 from core import audit, gate, names, versions
 from core.choices import AuditAction, AuditCategory, Outcome
-from core.services import ConflictError, object_create, object_delete, object_update, snapshot
+from core.services import ConflictError, object_create, object_delete, object_update, objects_delete, snapshot
 
 
 def deny(request, model, *, object_id: str = "", reason: str = "permission") -> Http404:
@@ -298,9 +298,7 @@ class BulkDeleteView(GateMixin, View):
         if len(objects) != len(set(ids)):
             raise Http404
         try:
-            with transaction.atomic():
-                for obj in objects:
-                    object_delete(obj=obj, actor=request.user)
+            objects_delete(model=self.get_model(), objects=objects, actor=request.user, event="bulk_delete")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -14,8 +14,7 @@ from rest_framework.test import APIClient
 
 from core import testing
 from inventory.models import DataResource, Link, ServiceItem, System
-from inventory.services import dataresource_save, link_save, serviceitem_save
-from inventory.zombies import zombie_review_create
+from inventory.services import dataresource_save, link_save, serviceitem_save, zombie_review_create
 from security.models import Finding, Risk
 from security.services.findings import finding_save
 from security.services.risks import risk_save

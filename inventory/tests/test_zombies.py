@@ -19,7 +19,8 @@ from core.testing import build_tree, make_unit, make_user
 from inventory import choices as c
 from inventory.models import ServiceItem, System, ZombieReview
 from inventory.rules import RULES_FILE, RulesError, load_rules
-from inventory.zombies import months_before, months_between, zombie_candidates, zombie_review_create
+from inventory.services import zombie_review_create
+from inventory.zombies import months_before, months_between, zombie_candidates
 
 TODAY = dt.date(2025, 11, 20)
 _n = itertools.count(1)

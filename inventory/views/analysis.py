@@ -26,8 +26,9 @@ from inventory.models import DataResource, ServiceItem, System, ZombieReview
 from inventory.rules import rules
 from inventory.selectors import quality
 from inventory.selectors.overview import overview, sort_departments
+from inventory.services import zombie_review_create
 from inventory.views import analysis_rows
-from inventory.zombies import CRITERIA, latest_reviews, zombie_candidates, zombie_review_create
+from inventory.zombies import CRITERIA, latest_reviews, zombie_candidates
 
 QUALITY_ROWS = 50  # departments listed in the quality section before "show all"
 DEPARTMENT_ROWS = 100  # rows of the department table before "show all" (a province has some 10,000)

@@ -19,7 +19,7 @@ from core.models import Unit
 from core.params import int_param
 from core.staging import staging_dir
 from core.views.generic import GateMixin, deny
-from inventory import dcat
+from inventory import dcat, services
 from inventory.forms import DcatExportForm, DcatImportForm
 from inventory.models import DataResource
 
@@ -126,7 +126,7 @@ class DcatImportView(GateMixin, View):
                 raise deny(self.request, Unit, object_id=staged["unit"], reason="scope")
             with open(path_, "rb") as handle:
                 plan = dcat.parse(handle, user=self.request.user)
-            created = dcat.catalog_import(actor=self.request.user, unit=unit, plan=plan)
+            created = services.catalog_import(actor=self.request.user, unit=unit, plan=plan)
         except FileNotFoundError:
             raise Http404 from None
         except dcat.DcatError as exc:

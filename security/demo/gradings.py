@@ -245,7 +245,7 @@ class GradingPlanner:
         planned.held_level = level
 
     def _needs_review(self, planned: Planned) -> None:
-        """The system's scope changed since the filing (security.services.grading.mark_for_review's dated line)."""
+        """The system's scope changed since the filing (security.services.review.mark_for_review's dated line)."""
         grading = planned.grading
         day = self.ctx.day_between(grading.filed_on + dt.timedelta(days=30), self.ctx.ago(1))
         grading.needs_review = True

@@ -78,7 +78,9 @@ class FindingForm(FieldsetForm):
 
     def policy_rows(self):
         """(severity, days, counted in, deadline) for the day found: the policy's defaults, shown on the form."""
-        system = System.objects.select_related("owner_unit").filter(pk=self.system_id()).first()
+        # The posted key through the gate: a system outside scope shows the user's own government's policy.
+        visible = System.objects.restrict(self.user, "view").select_related("owner_unit")
+        system = visible.filter(pk=self.system_id()).first()
         path = system.owner_unit.path if system else getattr(getattr(self.user, "unit", None), "path", "")
         policy = SecurityPolicy.for_path(path)
         found_on = self.instance.found_on or timezone.localdate()

@@ -5,9 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import gate
 from core.forms import GovModelForm
-from core.tree import subtree_q
 from inventory.models import System
 
 from ..models import ExpertOpinion, Grading
@@ -16,13 +14,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def gradable_systems(user):
-    """Systems in the user's scope for adding a grading that have none yet."""
-    q = None
-    for path, descendants in gate.unit_paths(user, Grading, "add"):
-        part = subtree_q("owner_unit__path", path, descendants)
-        q = part if q is None else q | part
-    systems = System.objects.restrict(user, "view").filter(grading__isnull=True).select_related("owner_unit")
-    return systems.filter(q) if q is not None else systems.none()
+    """Systems where the user may add a grading (the gate's grants for gradings laid on the systems they see) that
+    have none yet."""
+    systems = System.objects.restrict(user, "view").restrict(user, "add", grants_of=Grading)
+    return systems.filter(grading__isnull=True).select_related("owner_unit")
 
 
 class GradingForm(GovModelForm):
@@ -36,7 +31,9 @@ class GradingForm(GovModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["system"].queryset = System.objects.filter(pk=self.instance.system_id)
+            self.fields["system"].queryset = System.objects.restrict(self.user, "view").filter(
+                pk=self.instance.system_id
+            )
             self.fields["system"].disabled = True
         else:
             self.fields["system"].queryset = gradable_systems(self.user)

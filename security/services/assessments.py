@@ -67,9 +67,9 @@ def _delete_attachments(obj, actor) -> None:
         )
 
 
-def _refresh(*systems) -> None:
+def _refresh(*systems, actor=None) -> None:
     for system in {s.pk: s for s in systems if s is not None}.values():
-        schedule.refresh_system(system)
+        schedule.refresh_system(system, actor=actor)
 
 
 # MLPS assessments and self-inspections ---------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def assessment_save(
         assessment.level = mlps_level_of(assessment.system)
     assessment = object_save(obj=assessment, actor=actor, before=before, expected_version=expected_version)
     _attach_report(assessment, report, actor)
-    _refresh(assessment.system, previous_system)
+    _refresh(assessment.system, previous_system, actor=actor)
     return assessment
 
 
@@ -97,13 +97,13 @@ def assessment_delete(*, actor, assessment: Assessment) -> None:
     system = assessment.system
     object_delete(obj=assessment, actor=actor)
     _delete_attachments(assessment, actor)
-    _refresh(system)
+    _refresh(system, actor=actor)
 
 
 @transaction.atomic
 def assessments_import(*, actor, rows: list[dict]) -> list[Assessment]:
     created = import_rows(model=Assessment, rows=rows, actor=actor)
-    _refresh(*[obj.system for obj in created])  # reloaded with their systems
+    _refresh(*[obj.system for obj in created], actor=actor)  # reloaded with their systems
     return created
 
 

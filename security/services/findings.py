@@ -37,6 +37,28 @@ EVIDENCE = "evidence"
 S = FindingStatus
 
 
+# Escalation --------------------------------------------------------------------------------------------------------
+@transaction.atomic
+def findings_escalated(*, escalated: dict, actor=None) -> None:
+    """Record that open findings past their deadline were escalated (``escalated``: finding → the CIOs notified, as
+    ``security.escalation`` found them): ``escalated_at`` set in one statement and the event "finding.escalate"
+    audited for each in one batch."""
+    if not escalated:
+        return
+    now = timezone.now()
+    Finding.objects.filter(pk__in=[finding.pk for finding in escalated]).update(escalated_at=now)
+    audit.append_many(
+        audit.object_entry(
+            action=AuditAction.EVENT,
+            obj=finding,
+            actor=actor,
+            changes={"deadline": finding.deadline.isoformat(), "cios": sorted(u.pk for u in cios)},
+            event="finding.escalate",
+        )
+        for finding, cios in escalated.items()
+    )
+
+
 # Deadlines ----------------------------------------------------------------------------------------------------------
 
 

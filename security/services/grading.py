@@ -120,7 +120,7 @@ def grading_save(*, actor, grading: Grading, before: dict | None = None, expecte
     if before is None:
         return object_create(obj=grading, actor=actor)
     grading = object_update(obj=grading, actor=actor, before=before, expected_version=expected_version)
-    return schedule.refresh_grading(grading)  # a rejected grading keeps its clock; its level may have changed
+    return schedule.refresh_grading(grading, actor=actor)  # a rejected grading keeps its clock; its level may change
 
 
 @transaction.atomic
@@ -158,7 +158,7 @@ def refuse_unless(grading: Grading, *states) -> None:
 def _move(grading: Grading, *, actor, event: str, expected_version=None, note: dict | None = None, **fields):
     """A step of the grading workflow (core.services.transition), then its deadlines follow."""
     transition(grading, actor=actor, event=event, expected_version=expected_version, note=note, **fields)
-    schedule.refresh_grading(grading)
+    schedule.refresh_grading(grading, actor=actor)
     return grading
 
 
@@ -386,29 +386,3 @@ def grading_regrade(*, actor, grading: Grading, reason: str = "", expected_versi
         approved_on=None,
         rejection_reason="",
     )
-
-
-@transaction.atomic
-def mark_for_review(*, system_ids, reason: str, actor=None) -> int:
-    """A system's business, data or service scope changed (DOMAIN.md §3: regrade when it does): flag its grading
-    with the dated reason. Audited; cleared when the grading is filed again."""
-    marked = 0
-    today = timezone.localdate().isoformat()
-    line = f"{today} {reason}"
-    gradings = Grading.objects.filter(system_id__in={pk for pk in system_ids if pk}).select_related("system")
-    for grading in gradings:
-        lines = [text for text in grading.review_reason.splitlines() if text.strip()]
-        if line not in lines:
-            lines.append(line)
-        Grading.objects.filter(pk=grading.pk).update(
-            needs_review=True, review_reason="\n".join(lines), version=F("version") + 1
-        )
-        audit.record_object(
-            action=AuditAction.EVENT,
-            obj=grading,
-            actor=actor,
-            changes={"needs_review": [grading.needs_review, True], "reason": reason},
-            event="grading.review_needed",
-        )
-        marked += 1
-    return marked

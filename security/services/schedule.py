@@ -2,12 +2,17 @@
 
 Deadlines are stored (not computed on read) so that the due-soon and overdue lists are indexed range queries at
 province scale. Whatever changes an input — grading, filing, an assessment or self-inspection, the policy, a
-calendar year being loaded — calls the function here for the records concerned.
+calendar year being loaded — calls the function here for the records concerned, inside its own transaction, with
+its actor: a stored deadline that moves is written there and audited ("grading.deadlines", "finding.deadline") with
+its value before and after. Derived values do not move the record's version: a user editing the grading meanwhile
+changed none of them.
 """
 
 from django.db.models import Max
 
-from core import workdays
+from core import audit, workdays
+from core.choices import AuditAction
+from core.services import diff
 
 from .. import deadlines
 from ..choices import AssessmentKind, FindingStatus, GradingState
@@ -18,8 +23,21 @@ def policy_for_system(system) -> SecurityPolicy:
     return SecurityPolicy.for_path(system.owner_unit.path)
 
 
-def refresh_grading(grading: Grading, *, policy: SecurityPolicy | None = None, save: bool = True) -> Grading:
-    """Recompute filing due, next assessment and next self-inspection of ``grading`` (no audit: derived values)."""
+GRADING_DATES = ("filing_due", "filing_due_provisional", "next_assessment_due", "next_self_inspection_due")
+
+
+def _dates(obj, names) -> dict:
+    return {
+        name: str(value) if hasattr(value, "isoformat") else value for name in names for value in [getattr(obj, name)]
+    }
+
+
+def refresh_grading(
+    grading: Grading, *, policy: SecurityPolicy | None = None, save: bool = True, actor=None
+) -> Grading:
+    """Recompute filing due, next assessment and next self-inspection of ``grading``; with ``save``, write and audit
+    those that moved."""
+    before = _dates(grading, GRADING_DATES)
     system = grading.system
     policy = policy or policy_for_system(system)
     level = grading.level
@@ -47,21 +65,20 @@ def refresh_grading(grading: Grading, *, policy: SecurityPolicy | None = None, s
         )
     else:
         grading.next_assessment_due = grading.next_self_inspection_due = None
-    if save and grading.pk:
-        Grading.objects.filter(pk=grading.pk).update(
-            filing_due=grading.filing_due,
-            filing_due_provisional=grading.filing_due_provisional,
-            next_assessment_due=grading.next_assessment_due,
-            next_self_inspection_due=grading.next_self_inspection_due,
+    changes = diff(before, _dates(grading, GRADING_DATES))
+    if save and grading.pk and changes:
+        Grading.objects.filter(pk=grading.pk).update(**{name: getattr(grading, name) for name in GRADING_DATES})
+        audit.record_object(
+            action=AuditAction.UPDATE, obj=grading, actor=actor, changes=changes, event="grading.deadlines"
         )
     return grading
 
 
-def refresh_system(system) -> None:
+def refresh_system(system, *, actor=None) -> None:
     """After an assessment or self-inspection of ``system`` was recorded, changed or deleted."""
     grading = Grading.objects.filter(system=system).select_related("system__owner_unit").first()
     if grading is not None:
-        refresh_grading(grading)
+        refresh_grading(grading, actor=actor)
 
 
 def crypto_next_due(assessment: CryptoAssessment, *, policy: SecurityPolicy | None = None):
@@ -77,16 +94,28 @@ def finding_deadline(finding: Finding, *, policy: SecurityPolicy | None = None) 
     return deadlines.finding_deadline(finding.severity, found_on=finding.found_on, policy=policy)
 
 
-def recompute_provisional(year: int) -> None:
-    """ON_YEAR_LOADED hook: deadlines that counted ``year`` on weekends only are counted again on its calendar."""
+def year_loaded(changes, *, actor) -> None:
+    """The rule on a calendar year's load (core.workdays.mark_year_loaded): recompute the provisional deadlines."""
+    for change in changes:
+        if "loaded" in change:
+            recompute_provisional(change.after("loaded"), actor=actor)
+
+
+def recompute_provisional(year: int, *, actor=None) -> None:
+    """Deadlines that counted ``year`` on weekends only are counted again on its calendar."""
     gradings = Grading.objects.filter(filing_due_provisional=True).select_related("system__owner_unit")
     for grading in gradings:
-        refresh_grading(grading)
+        refresh_grading(grading, actor=actor)
     findings = Finding.objects.filter(deadline_provisional=True).exclude(status=FindingStatus.VERIFIED)
     for finding in findings.select_related("system__owner_unit"):
         deadline = finding_deadline(finding)
-        Finding.objects.filter(pk=finding.pk).update(deadline=deadline.date, deadline_provisional=deadline.provisional)
-
-
-if recompute_provisional not in workdays.ON_YEAR_LOADED:
-    workdays.ON_YEAR_LOADED.append(recompute_provisional)
+        before = _dates(finding, ("deadline", "deadline_provisional"))
+        finding.deadline, finding.deadline_provisional = deadline.date, deadline.provisional
+        changes = diff(before, _dates(finding, ("deadline", "deadline_provisional")))
+        if changes:
+            Finding.objects.filter(pk=finding.pk).update(
+                deadline=deadline.date, deadline_provisional=deadline.provisional
+            )
+            audit.record_object(
+                action=AuditAction.UPDATE, obj=finding, actor=actor, changes=changes, event="finding.deadline"
+            )

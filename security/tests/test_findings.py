@@ -388,3 +388,26 @@ class ListAndPanelTests(TestCase):
         leader = testing.make_user("leader_panel", "leader", self.tree.county_a)
         panel = system_panel(leader, self.system)["findings_panel"]
         self.assertEqual((panel["open"], panel["add_url"], panel["scan_url"]), (3, "", ""))
+
+
+class FindingFormSideDoorTests(TestCase):
+    """The form shows the deadline policy of the chosen system's government: never for a system outside scope."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.tree = testing.build_tree()
+        cls.cio = testing.make_user("side_cio", "cio", cls.tree.county_a)
+        SecurityPolicy.objects.create(unit=cls.tree.county_b, finding_days_critical=77, finding_days_high=78)
+
+    def test_an_out_of_scope_system_is_refused_and_its_policy_not_shown(self):
+        other = new_system(self.tree.dept_b)
+        self.client.force_login(self.cio)
+        data = {"system": other.pk, "source": "inspection", "title": "跨站脚本", "severity": "high"}
+        response = self.client.post(reverse("security:finding_add"), data | {"found_on": "2026-03-16"})
+        self.assertIn(response.status_code, (200, 400))
+        self.assertIn("system", response.context["form"].errors)
+        self.assertNotContains(response, "77 ·", status_code=response.status_code)
+        self.assertNotContains(response, "78 ·", status_code=response.status_code)
+        self.assertNotContains(response, other.name, status_code=response.status_code)
+        response = self.client.get(reverse("security:finding_add"), {"system": other.pk})
+        self.assertNotContains(response, "77 ·", status_code=response.status_code)

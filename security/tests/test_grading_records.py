@@ -15,6 +15,7 @@ from security.choices import GradingState
 from security.models import Grading, SecurityPolicy
 from security.schemas.grading import grading_schema
 from security.services import grading as services
+from security.services import review
 from security.tests.grading_factories import filed_grading, new_grading, new_system
 from security.views.grading import system_panel
 
@@ -175,7 +176,7 @@ class GradingViewTests(testing.StandardViewTests):
     def test_filters(self):
         filed = filed_grading(self.tree.sub_a, level=3)
         flagged = new_grading(self.tree.dept_a, level=1)
-        services.mark_for_review(system_ids=[flagged.system_id], reason="业务范围变化")
+        review.mark_for_review(reasons={flagged.system_id: "业务范围变化"})
         late = new_grading(self.tree.dept_a, level=2)
         services.grading_submit(actor=None, grading=late, today=timezone.localdate().replace(year=2025))
         self.login()

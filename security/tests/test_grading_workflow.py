@@ -17,6 +17,7 @@ from core.services import snapshot
 from security.choices import GradingState as S
 from security.models import ExpertOpinion, Grading
 from security.services import grading as services
+from security.services import review
 from security.tests.grading_factories import filed_grading, new_grading, opinion
 
 D = dt.date
@@ -301,7 +302,7 @@ class ApprovalAndFilingTests(WorkflowTestCase):
 class RegradeTests(WorkflowTestCase):
     def test_regrade_keeps_the_filed_level_until_the_new_filing(self):
         grading = filed_grading(self.tree.dept_a, level=3)
-        services.mark_for_review(system_ids=[grading.system_id], reason="新增互联网服务")
+        review.mark_for_review(reasons={grading.system_id: "新增互联网服务"})
         self.assertEqual(self.step(grading, "regrade", self.expert, {"reason": "x"}).status_code, 404)
         self.step(grading, "regrade", self.liaison, {"reason": "系统新增面向公众的互联网服务"})
         grading.refresh_from_db()
