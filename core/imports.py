@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit, bulk
+from core import audit, bulk, derived
 from core.bulk import gc_paused
 from core.choices import AuditAction
 from core.gate import object_path
@@ -119,6 +119,7 @@ def _import_rows(model, rows, actor, prepare) -> list:
             ]
         )
         search.index_many(objects, tokens=pending.result() if pending is not None else None)
+        derived.changed(model)
     finally:
         if pending is not None:
             pending.close()

@@ -15,7 +15,7 @@ from django.dispatch import Signal
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from core import audit, gate, search
+from core import audit, derived, gate, search
 from core.choices import AuditAction
 
 # Sent by object_update after a change is saved (in its transaction): sender=model, obj, changes {field: [before,
@@ -109,6 +109,7 @@ def object_create(*, obj, actor, event: str = ""):
     ensure_in_scope(obj=obj, user=actor, action="add")
     audit.record_object(action=AuditAction.CREATE, obj=obj, actor=actor, changes=snapshot(obj), event=event)
     search.index_object(obj)
+    derived.changed(model=type(obj))
     return obj
 
 
@@ -138,6 +139,7 @@ def object_update(*, obj, actor, before: dict, expected_version: int | None = No
         audit.record_object(action=AuditAction.UPDATE, obj=obj, actor=actor, changes=changes, event=event)
         search.index_object(obj)
         search.index_dependants(obj, changes)  # a moved or renamed system: its findings' entries follow
+        derived.changed(model, changes)
         object_updated.send(sender=model, obj=obj, changes=changes, actor=actor)
     return obj
 
@@ -169,6 +171,7 @@ def transition(obj, *, actor, event: str, expected_version=None, note: dict | No
     obj.version = version + 1
     changes = diff(before, snapshot(obj))
     search.index_dependants(obj, changes)
+    derived.changed(type(obj), changes)
     changes.update(note or {})
     audit.record_object(action=AuditAction.EVENT, obj=obj, actor=actor, changes=changes, event=event)
     return obj
@@ -207,6 +210,7 @@ def object_delete(*, obj, actor, event: str = "") -> None:
     collector.delete()
     obj.pk = pk
     audit.record_object(action=AuditAction.DELETE, obj=obj, actor=actor, changes=before, event=event)
+    derived.changed(type(obj))
 
 
 def object_save(*, obj, actor, before: dict | None = None, expected_version: int | None = None):
