@@ -46,7 +46,7 @@ class GraphPending(Exception):
 
 
 def root() -> Path:
-    return Path(getattr(settings, "GOVCIO_IMPACT_DIR", None) or settings.DATA_DIR / "impact")
+    return Path(settings.DATA_DIR) / "impact"
 
 
 @dataclass(eq=False)
@@ -184,9 +184,10 @@ def build() -> ImpactGraphVersion | None:
 
 
 def prune() -> None:
-    """Remove the directories of versions older than the newest ``KEEP`` (a process still reading one keeps its
-    mapping: the files go, the memory stays valid until it maps the next)."""
+    """Remove the versions older than the newest ``KEEP``, rows and directories (a process still reading one keeps
+    its mapping: the files go, the memory stays valid until it maps the next)."""
     keep = set(ImpactGraphVersion.objects.values_list("name", flat=True)[:KEEP])
+    ImpactGraphVersion.objects.exclude(name__in=keep).delete()
     base = root()
     if not base.is_dir():
         return
@@ -205,7 +206,8 @@ _lock = threading.Lock()
 
 def load(name: str) -> ImpactGraph:
     folder = root() / name
-    return of_arrays(name, {key: np.load(folder / f"{key}.npy", mmap_mode="r") for key in ARRAYS})
+    # plain arrays over the mapped memory: numpy.memmap would wrap every result of every operation
+    return of_arrays(name, {key: np.load(folder / f"{key}.npy", mmap_mode="r").view(np.ndarray) for key in ARRAYS})
 
 
 def from_links(link, source_id, target_id, both) -> ImpactGraph:
@@ -266,9 +268,8 @@ def changed() -> None:
 
 
 def _enqueue() -> None:
-    from core.tasks import waiting
+    from core.tasks import enqueue_once
 
     from .tasks import build_impact_graph
 
-    if not waiting(build_impact_graph):
-        build_impact_graph.enqueue()
+    enqueue_once(build_impact_graph)  # after the commit: at once, unless a build already waits
