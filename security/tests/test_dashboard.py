@@ -14,6 +14,7 @@ from django.utils import timezone
 from core import testing
 from core.workdays import add_months
 from inventory import impact
+from inventory.models import ImpactGraphVersion
 from inventory.tests.factories import new_system
 from security.models import CryptoAssessment, Finding, Grading, Risk
 from security.selectors.dashboard import dashboard, months
@@ -137,6 +138,15 @@ class DashboardNumbersTests(TestCase):
         self.assertEqual(data.filing["total"], 1)
         self.assertEqual(data.overdue["findings"], 1)
         self.assertEqual(data.overdue["risks"], 0)
+
+    def test_the_page_renders_while_the_impact_graph_is_first_computed(self):
+        ImpactGraphVersion.objects.all().delete()
+        impact.forget_graph()
+        self.client.force_login(self.cio)
+        response = self.client.get(reverse("security:dashboard"))
+        self.assertContains(response, 'id="chart-levels"')
+        self.assertTrue(response.context["top_computing"])
+        self.assertEqual(response.context["top"], [])
 
     def test_page_and_unit_outside_scope(self):
         self.client.force_login(self.cio)
