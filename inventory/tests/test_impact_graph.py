@@ -17,6 +17,7 @@ import textwrap
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import TestCase
@@ -238,15 +239,38 @@ link_save(actor=None, link=Link(from_system=b, to_system=c))
 """
 
 
-def test_a_link_change_shows_in_another_process_after_the_task_ran(tmp_path):
+@pytest.fixture
+def shared_database():
+    """A database the subprocesses share, of this run's kind: a SQLite file in their data directory (empty URL), or
+    a PostgreSQL database of its own beside the test database, dropped afterwards."""
+    url = os.environ.get("GOVCIO_TEST_DATABASE_URL", "")
+    if not url:
+        yield ""
+        return
+    import psycopg
+
+    base, _slash, name = url.rpartition("/")
+    own = f"{name}_graph_{os.environ.get('PYTEST_XDIST_WORKER') or 'main'}"
+    server = f"{base}/postgres"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{own}"')
+        conn.execute(f'CREATE DATABASE "{own}"')
+    try:
+        yield f"{base}/{own}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+
+
+def test_a_link_change_shows_in_another_process_after_the_task_ran(tmp_path, shared_database):
     """Three processes on one data directory and database: the writer saves a link through the service (the build task
     runs after its commit), the reader — started before, kept running — sees it at its next look."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "govcio.settings.test",
         "GOVCIO_DATA_DIR": str(tmp_path / "data"),
-        "GOVCIO_TEST_DATABASE_URL": "",
-        "DATABASE_URL": "",
+        "GOVCIO_TEST_DATABASE_URL": shared_database,
+        "DATABASE_URL": shared_database,
         "PYTEST_XDIST_WORKER": "",
     }
 
