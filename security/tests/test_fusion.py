@@ -298,6 +298,23 @@ class RankingTests(TestCase):
         self.assertNotIn(self.other.name, body)
         self.assertNotIn(self.retired.name, body)
 
+    def test_a_unit_move_counts_where_the_unit_now_is_in_the_whole_ranking(self):
+        from core.services.units import unit_move
+        from inventory.models import System
+
+        for i in range(11):  # more than the few systems walked one by one: the whole graph's counts, remembered
+            new_system(self.tree.dept_a, name=f"甲县业务系统{i}")
+        with self.captureOnCommitCallbacks(execute=True):
+            link_save(actor=None, link=Link(from_system=self.ledger, to_system=self.other), resources=[])
+        row = self.ranking()[self.ledger.pk]
+        self.assertEqual((row.facts.downstream, row.facts.downstream_outside), (1, 1))
+        admin = testing.make_user("mover_fusion", "sysadmin", self.tree.county_a)
+        testing.grant(admin, "sysadmin", self.tree.county_b)
+        unit_move(actor=admin, unit=self.tree.dept_b, new_parent=self.tree.county_a)  # no graph build follows
+        cio = type(self.cio).objects.get(pk=self.cio.pk)  # the next request's user
+        row = self.ranking(cio, System.objects.restrict(cio, "view"))[self.ledger.pk]
+        self.assertEqual((row.facts.downstream, row.facts.downstream_outside), (1, 0))
+
     def test_crypto_and_held_data_are_read_through_the_gate(self):
         new_resource(self.tree.dept_a, system=self.portal, data_class="core")
         new_resource(self.tree.dept_b, system=self.portal, data_class="core")  # provider outside: not counted
