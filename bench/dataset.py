@@ -35,12 +35,23 @@ def ensure(scale: str):
     call_command("migrate", interactive=False, verbosity=0)
     if Unit.objects.exists():
         vacuum()
+        graph()
         return None
     started = time.perf_counter()
     call_command("demo", scale=scale, seed=1, verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     elapsed = time.perf_counter() - started
     vacuum()
+    graph()
     return result("demo generation", [elapsed], units=Unit.objects.count(), scale=scale)
+
+
+def graph() -> None:
+    """The impact graph, as the worker builds it after the demo's commit (the benchmarks run no worker)."""
+    from inventory.graph import build, current_version, root
+
+    name = current_version()
+    if name is None or not (root() / name).is_dir():
+        build()
 
 
 def vacuum() -> None:

@@ -14,6 +14,7 @@ govcio audit head                  print the head (SEQ:HASH) for anchoring elsew
 govcio audit anchor                write the day's head to the anchor file and the log (daily; idempotent)
 govcio audit purge --before DATE   delete audit records older than a date (never younger than 180 days)
 govcio search rebuild              recompute the search index
+govcio graph build                 build the impact graph now (the worker builds it after every change of links)
 govcio cleanup                     delete staged import files a day old (run daily)
 govcio <any management command>
 """

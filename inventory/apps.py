@@ -21,7 +21,13 @@ class InventoryConfig(AppConfig):
         if extension not in core.demo.EXTENSIONS:
             core.demo.EXTENSIONS.append(extension)
 
-        from .models import DataResource, ServiceItem, System
+        from core import rules
+
+        from . import graph
+        from .models import DataResource, Link, ServiceItem, System
+
+        rules.register(System, graph.systems_changed)  # the impact graph, built by a task after the commit
+        rules.register(Link, graph.links_changed)
 
         # URLs by view name: built from one reverse per model when an import indexes 100,000 rows.
         search.register(

@@ -14,14 +14,13 @@ not listed; items and resources are listed only when in the user's scope for the
 Performance (province scale: 100k systems, 300k links, interactive: p95 ≤ 100 ms; bench/impact.py). A hub reaches
 most of a province within five hops, so nothing may cost a query — or even a Python step — per reached node:
 
-- the link graph, each system's owning unit and the units' paths are held per process (``ImpactGraph``), loaded in
-  a few queries and checked on every call by the maximum ids (index lookups: inserts show at once) and every
-  ``GOVCIO_IMPACT_RECHECK_SECONDS`` (default 10) by count and sum of versions (full scans: updates and deletes show
-  within that time);
+- the link graph is built once per installation by a task and mapped read-only by every process
+  (``inventory.graph``, decision 0013): each look asks the database for the current version (one index lookup) and
+  never builds — ``GraphPending`` when no graph is built yet, which the pages show as being computed;
 - the walk is level by level over CSR arrays (numpy): each level's neighbours are gathered in one vectorised step
-  and deduplicated against a per-node level array, and the scope count is a boolean mask of the systems of the
-  units the user may see (cached per set of grants) — no Python step per reached node (≈ 4 ms for a hub reaching
-  93k systems);
+  and deduplicated against a per-node level array, and the scope count is a boolean mask of the nodes whose owning
+  unit lies under the gate's path ranges (the units read from the database at each look) — no Python step per
+  reached node (≈ 4 ms for a hub reaching 93k systems);
 - only the nearest ``limit`` systems in scope are named, in one gated query, and the service items and resources
   listed are those of the named systems. The totals of systems are exact; the page says when a list is cut short,
   and the export runs with a limit large enough for everything.
@@ -29,22 +28,15 @@ most of a province within five hops, so nothing may cost a query — or even a P
 
 import functools
 import json
-import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Sum
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, get_resolver, get_urlconf, reverse
 
-from core import gate
-from core.models import Unit
-
 from . import choices as c
+from . import graph as graph_store
 from .models import DataResource, Link, ServiceItem, System
 
 DOWN, UP, BOTH = "down", "up", "both"
@@ -54,139 +46,18 @@ DEFAULT_DEPTH, MAX_DEPTH = 5, 20
 DEFAULT_LIMIT = 200  # systems named per direction on a page: more is neither readable as a graph nor fast
 EXPORT_LIMIT = 200_000
 SMALL_ID_SET = 64  # below this a plain IN (…) list; above, one parameter (Django prepares each list item alone)
-SCOPE_CACHE = 16
 # A page runs the computation twice (the HTML, then its JSON fetch) and an export a third time; a hub's walk is the
 # dearest part, so the last few large ones are kept with the graph they were made on (first in, first out).
 WALK_CACHE, WALK_CACHE_MIN = 8, 2000
 
 
-# The cached graph ------------------------------------------------------------------------------------------------
-@dataclass
-class ImpactGraph:
-    """Nodes are dense numbers for the systems that have links; ``down[n]`` / ``up[n]`` are tuples of node numbers."""
-
-    stamp: tuple
-    full: tuple
-    checked: float
-    ids: list[int]
-    node: dict[int, int]
-    down: list[tuple]
-    up: list[tuple]
-    up_links: list[tuple]  # the link ids of ``up[n]``, position for position: the links that deliver data to ``n``
-    owner: dict[int, int]  # system id → owning unit id, every system
-    paths: dict[int, str]  # unit id → materialised path
-    csr: dict = field(default_factory=dict)  # direction → (offsets, neighbours): ``down``/``up`` as numpy arrays
-    id_array: np.ndarray | None = None  # ``ids`` as a numpy array, for picking the nearest systems by id
-    scopes: dict = field(default_factory=dict)  # grants → boolean mask of in-scope nodes
-    walks: OrderedDict = field(default_factory=OrderedDict)  # the last few large walks
-
-    def __post_init__(self):
-        for direction, lists in ((DOWN, self.down), (UP, self.up)):
-            sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-            offsets = np.zeros(len(lists) + 1, dtype=np.int64)
-            np.cumsum(sizes, out=offsets[1:])
-            neighbours = np.fromiter(
-                (n for row in lists for n in row), dtype=np.int32, count=int(offsets[-1]) if len(lists) else 0
-            )
-            self.csr[direction] = (offsets, neighbours)
-        self.id_array = np.asarray(self.ids, dtype=np.int64)
-
-    def inside(self, user) -> np.ndarray:
-        """A boolean mask of the nodes the user may view (System view grants), cached per distinct set of grants."""
-        key = tuple(sorted(gate.unit_paths(user, System, "view")))
-        found = self.scopes.get(key)
-        if found is None:
-            units = self.allowed_units(user)
-            node = self.node
-            found = np.zeros(len(self.ids), dtype=bool)
-            found[[node[pk] for pk, unit in self.owner.items() if unit in units and pk in node]] = True
-            if len(self.scopes) >= SCOPE_CACHE:
-                self.scopes.clear()
-            self.scopes[key] = found
-        return found
-
-    def allowed_units(self, user) -> set[int]:
-        return {unit for unit, path in self.paths.items() if gate.path_allowed(user, System, "view", path)}
-
-
-_graph: ImpactGraph | None = None
-_lock = threading.Lock()
-TABLES = (Link, System, Unit)
-
-
-def _stamp() -> tuple:
-    """Maximum ids: index lookups, well under a millisecond each."""
-    return (connection.alias, *(m.objects.order_by().aggregate(top=Max("id"))["top"] for m in TABLES))
-
-
-def _full() -> tuple:
-    """Counts and version sums: full scans, so run every few seconds only. ``version`` rises on every update through
-    the services and on unit moves (which leave ``updated_at`` alone)."""
-    return tuple(tuple(m.objects.order_by().aggregate(n=Count("id"), v=Sum("version")).values()) for m in TABLES)
-
-
-def _load(stamp: tuple, full: tuple) -> ImpactGraph:
-    ids: list[int] = []
-    node: dict[int, int] = {}
-    down: list[list[int]] = []
-    up: list[list[int]] = []
-    up_links: list[list[int]] = []
-
-    def number(pk: int) -> int:
-        found = node.get(pk)
-        if found is None:
-            found = node[pk] = len(ids)
-            ids.append(pk)
-            down.append([])
-            up.append([])
-            up_links.append([])
-        return found
-
-    two_way = c.LinkDirection.TWO_WAY
-    rows = Link.objects.order_by().values_list("id", "from_system_id", "to_system_id", "direction")
-    for link_id, source_id, target_id, direction in rows.iterator(chunk_size=20_000):
-        source, target = number(source_id), number(target_id)
-        down[source].append(target)
-        up[target].append(source)
-        up_links[target].append(link_id)
-        if direction == two_way:
-            down[target].append(source)
-            up[source].append(target)
-            up_links[source].append(link_id)
-    return ImpactGraph(
-        stamp=stamp,
-        full=full,
-        checked=time.monotonic(),
-        ids=ids,
-        node=node,
-        down=[tuple(n) for n in down],
-        up=[tuple(n) for n in up],
-        up_links=[tuple(n) for n in up_links],
-        owner=dict(System.objects.order_by().values_list("id", "owner_unit_id")),
-        paths=dict(Unit.objects.order_by().values_list("id", "path")),
-    )
-
-
-def get_graph() -> ImpactGraph:
-    """The cached graph, reloaded when a maximum id changed or, at most every few seconds, a count or version sum."""
-    global _graph
-    stamp = _stamp()
-    graph = _graph
-    recheck = getattr(settings, "GOVCIO_IMPACT_RECHECK_SECONDS", 10)
-    if graph is not None and graph.stamp == stamp and time.monotonic() - graph.checked < recheck:
-        return graph
-    with _lock:
-        full = _full()
-        if _graph is not None and _graph.stamp == stamp and _graph.full == full:
-            _graph.checked = time.monotonic()
-        else:
-            _graph = _load(stamp, full)
-        return _graph
-
-
-def forget_graph() -> None:
-    global _graph
-    _graph = None
+# The graph ------------------------------------------------------------------------------------------------------
+ImpactGraph = graph_store.ImpactGraph
+GraphPending = graph_store.GraphPending
+get_graph = graph_store.current  # the current version, mapped; GraphPending when none is built yet
+forget_graph = graph_store.forget
+build_graph = graph_store.build  # what the task runs; tests and benchmarks call it after writing links directly
+graph_from_links = graph_store.from_links
 
 
 # The walk --------------------------------------------------------------------------------------------------------
@@ -217,6 +88,19 @@ def neighbours(offsets: np.ndarray, targets: np.ndarray, frontier: np.ndarray) -
     return targets[shift + np.arange(total, dtype=np.int64)]
 
 
+def reach(system_ids, depth: int = DEFAULT_DEPTH, direction: str = DOWN) -> dict[int, int]:
+    """Every system within ``depth`` hops of ``system_ids`` → its depth (the starts at 0), over the current graph,
+    with no scope: a plain function for tasks and rankings, which apply the gate themselves. ``GraphPending`` when
+    no graph is built yet."""
+    graph = get_graph()
+    starts = sorted(set(system_ids))
+    found = walk(graph, starts, UP if direction == UP else DOWN, clamp_depth(depth))
+    result = dict.fromkeys(found.loose, 0)
+    for index, level in enumerate(found.levels):
+        result.update(dict.fromkeys(graph.ids[level].tolist(), found.base + index))
+    return result
+
+
 def walk(graph: ImpactGraph, starts, direction: str, limit: int, base: int = 0) -> Walk:
     key = (direction, tuple(starts), limit, base)
     found = graph.walks.get(key)
@@ -224,8 +108,9 @@ def walk(graph: ImpactGraph, starts, direction: str, limit: int, base: int = 0) 
         return found
     offsets, targets = graph.csr[DOWN if direction == DOWN else UP]
     level_of = np.full(len(graph.ids), -1, dtype=np.int16)
-    first = np.unique(np.asarray([graph.node[pk] for pk in starts if pk in graph.node], dtype=np.int32))
-    loose = {pk for pk in starts if pk not in graph.node}
+    nodes = {pk: graph.node_of(pk) for pk in starts}
+    first = np.unique(np.asarray([n for n in nodes.values() if n is not None], dtype=np.int32))
+    loose = {pk for pk, n in nodes.items() if n is None}
     level_of[first] = 0
     levels, frontier, seen = [first], first, len(first)
     for index in range(1, limit - base + 1):
@@ -239,7 +124,7 @@ def walk(graph: ImpactGraph, starts, direction: str, limit: int, base: int = 0) 
         frontier, seen = reached, seen + len(reached)
     result = Walk(levels, base, loose, level_of)
     if seen >= WALK_CACHE_MIN:
-        with _lock:
+        with graph.lock:
             graph.walks[key] = result
             if len(graph.walks) > WALK_CACHE:
                 graph.walks.popitem(last=False)
@@ -351,8 +236,8 @@ def _side(user, graph: ImpactGraph, walk_: Walk, direction: str, limit: int, sta
     reached = walk_.levels[1:] if start.kind == SYSTEM else walk_.levels
     first_depth = walk_.base + (1 if start.kind == SYSTEM else 0)
     loose = walk_.loose - {start.id} if start.kind == SYSTEM else walk_.loose
-    allowed = graph.allowed_units(user) if loose else set()
-    loose_inside = sorted(pk for pk in loose if graph.owner.get(pk) in allowed)
+    visible = System.objects.restrict(user, "view").order_by()
+    loose_inside = sorted(visible.filter(pk__in=id_set(loose)).values_list("pk", flat=True)) if loose else []
     inside_levels = [level[inside[level]] for level in reached]
     side = Side(direction, total=sum(map(len, reached)) + len(loose))
     side.outside = side.total - sum(map(len, inside_levels)) - len(loose_inside)
@@ -361,13 +246,13 @@ def _side(user, graph: ImpactGraph, walk_: Walk, direction: str, limit: int, sta
     for offset, level in enumerate(inside_levels):
         if len(chosen) >= limit:
             break
-        chosen.extend((ids[n], first_depth + offset, n) for n in nearest(graph, level, limit - len(chosen)))
-    rows = System.objects.restrict(user, "view").order_by().filter(pk__in=id_set(pk for pk, _d, _n in chosen))
+        chosen.extend((int(ids[n]), first_depth + offset, n) for n in nearest(graph, level, limit - len(chosen)))
+    rows = visible.filter(pk__in=id_set(pk for pk, _d, _n in chosen))
     found = {
         pk: (name, code, unit) for pk, name, code, unit in rows.values_list("pk", "name", "code", "owner_unit__name")
     }
     listed = {n for pk, _d, n in chosen if pk in found and n is not None}
-    parents = graph.up if direction == DOWN else graph.down
+    parents = UP if direction == DOWN else DOWN
     for pk, d, n in chosen:
         if pk not in found:  # gone since the graph was loaded
             continue
@@ -376,7 +261,8 @@ def _side(user, graph: ImpactGraph, walk_: Walk, direction: str, limit: int, sta
             via_key, via = start.key, start.name
         elif n is not None:
             before = d - walk_.base - 1
-            named = sorted(ids[p] for p in parents[n] if walk_.level_of[p] == before and p in listed)
+            row = graph.row(parents, n).tolist()
+            named = sorted(int(ids[p]) for p in row if walk_.level_of[p] == before and p in listed)
             if named:
                 via_key, via = f"s{named[0]}", found[named[0]][0]
         name, code, unit = found[pk]
@@ -415,10 +301,10 @@ def _resources(user, graph: ImpactGraph, walk_: Walk, holders: dict[int, Node], 
 
     delivered: dict[int, Node] = {}  # link id → the listed system it delivers to, from a system the walk expanded
     for pk, holder in holders.items():
-        n = graph.node.get(pk)
+        n = graph.node_of(pk)
         if n is None:
             continue
-        for sender, link_id in zip(graph.up[n], graph.up_links[n], strict=True):
+        for sender, link_id in zip(graph.row(UP, n).tolist(), graph.row_links(n).tolist(), strict=True):
             sender_depth = walk_.depth_of(sender)
             if sender_depth is not None and sender_depth < depth:
                 delivered[link_id] = holder

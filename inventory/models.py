@@ -330,3 +330,22 @@ class ZombieReview(GovModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:system", args=[self.system_id]) + "#reviews"
+
+
+class ImpactGraphVersion(models.Model):
+    """One build of the impact graph (``inventory.graph``): its arrays are files in ``DATA_DIR/impact/<name>/``, and
+    the newest row names the graph every process reads. Derived data, written by the build task only (no audit: it
+    is recomputed from audited records)."""
+
+    name = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField()  # when the build began reading: a build that began earlier never wins
+    built_at = models.DateTimeField(auto_now_add=True)
+    nodes = models.PositiveIntegerField(default=0)
+    edges = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -94,22 +94,104 @@ def overview(ctx):
 
 
 def impact(ctx):
+    """The hub's blast radius: warm, then the first look right after a link change has been processed — the change
+    saved through the service, the build task run by another process (the worker), the look in this one, which held
+    the version before — and the resident memory of a fresh worker process that has looked at it."""
     from django.contrib.auth import get_user_model
 
+    from inventory import impact as blast
     from inventory.impact import system_impact
-    from inventory.models import System
+    from inventory.models import ImpactGraphVersion, System
 
     user = get_user_model().objects.get(username="demo_cio")
     hub = System.objects.filter(name__contains="统一身份认证平台").order_by("pk").first() or System.objects.first()
+    base = timed(lambda: list(System.objects.values("id", "name")[:200]), ctx.iterations)
     samples = timed(lambda: system_impact(user=user, system=hub, depth=5, direction="down"), ctx.iterations)
+    first, builds = [], []
+    for _ in range(1 if ctx.smoke else 5):
+        _toggle_link(hub)
+        before = blast.get_graph().version
+        started = time.perf_counter()
+        _manage("graph", "build")  # what the worker's task runs
+        builds.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        system_impact(user=user, system=hub, depth=5, direction="down")
+        first.append(time.perf_counter() - started)
+        assert blast.get_graph().version != before
+    latest = ImpactGraphVersion.objects.first()
     return [
+        result(f"blast radius of a hub ({hub.name})", samples, base, IMPACT_MS),
         result(
-            f"blast radius of a hub ({hub.name})",
-            samples,
-            timed(lambda: list(System.objects.values("id", "name")[:200]), ctx.iterations),
+            "blast radius of the hub, first look after a link change was processed",
+            first,
+            base,
             IMPACT_MS,
-        )
+            build_ms=round(sum(builds) / len(builds) * 1000),
+            build_in_task_s=latest.seconds,
+            graph_nodes=latest.nodes,
+            graph_edges=latest.edges,
+        ),
+        result("impact graph: worker that looked at the hub", [0.0], None, None, **_worker_rss(hub.pk)),
     ]
+
+
+WORKER = """
+import os, sys, time
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from inventory.impact import system_impact
+from inventory.models import System
+from security.selectors.compromise import compromise
+user = get_user_model().objects.get(username="demo_cio")
+hub = System.objects.select_related("owner_unit").get(pk=int(sys.argv[1]))
+for _ in range(3):
+    system_impact(user=user, system=hub, depth=5, direction="both")
+    compromise(user=user, system=hub, depth=5)
+status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line)
+print(int(status["VmRSS"].split()[0]) // 1024, int(status["VmHWM"].split()[0]) // 1024)
+"""
+
+
+def _manage(*args: str) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, str(root / "manage.py"), *args], check=True, cwd=root, stdout=subprocess.DEVNULL)
+
+
+def _worker_rss(hub_pk: int) -> dict:
+    """RSS of a fresh process that set Django up, mapped the graph and looked at the hub both ways and as "if
+    compromised" three times (MB): what a web worker holds for the graph."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER, str(hub_pk)], cwd=root, capture_output=True, text=True, check=True
+    )
+    rss, peak = map(int, done.stdout.split()[-2:])
+    return {"worker_rss_mb": rss, "worker_peak_rss_mb": peak, "target_worker_rss_mb": 300}
+
+
+def _toggle_link(hub) -> None:
+    """A link change through the service: a link from the hub to the first system it does not reach directly is
+    added, or removed again."""
+    from core.services import object_delete
+    from inventory.models import Link, System
+    from inventory.services import link_save
+
+    mark = "bench: link toggled"
+    found = Link.objects.filter(from_system=hub, description=mark).first()
+    if found is not None:
+        object_delete(obj=found, actor=None)
+        return
+    linked = Link.objects.filter(from_system=hub).values("to_system")
+    other = System.objects.exclude(pk=hub.pk).exclude(pk__in=linked).order_by("pk").first()
+    link_save(actor=None, link=Link(from_system=hub, to_system=other, description=mark))
 
 
 def import_export(ctx):

@@ -179,7 +179,6 @@ def version_hold(*, obj, version: int) -> None:
         raise conflict()
 
 
-@transaction.atomic
 def object_delete(*, obj, actor, event: str = "") -> None:
     objects_delete(model=type(obj), objects=[obj], actor=actor, event=event)
 

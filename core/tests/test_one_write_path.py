@@ -21,6 +21,7 @@ ALLOWED = {
     "core/roles.py": "reference data (roles and their permissions) loaded from YAML after migrate",
     "core/calendar_seed.py": "reference data (the official calendar) loaded after migrate",
     "core/notify.py": "the notification service: a user's inbox, idempotent per key, not a record to audit",
+    "inventory/graph.py": "the impact graph's version rows: derived data, rebuilt whole by its task from the links",
     "core/files.py": "the attachment service stores the file (the record is saved by the calling service)",
     "accounts/throttle.py": "sign-in throttle counters: rate limiting, not records",
     "accounts/tokens.py": "the API token service (create, revoke, last use), audited as security events",

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "inventory.middleware.GraphPendingMiddleware",  # a page needing the impact graph before its first build
 ]
 
 ROOT_URLCONF = "govcio.urls"

@@ -13,6 +13,7 @@ from collections import Counter
 from django.db import connection
 from django.utils import timezone
 
+from inventory import graph
 from inventory.models import DataItem, DataResource, Link, ServiceItem, System
 
 from . import places
@@ -134,4 +135,5 @@ def run(rng: random.Random, units: list, stdout=None, *, items_cap: int | None =
                 if planned.template is not None:
                     upper_systems.setdefault((planned.origin.unit.pk, planned.template.name), planned.obj.pk)
             upper_hubs.update({key: planned.obj.pk for key, planned in group.hubs.items()})
+    graph.changed()  # the impact graph of the new links, built by the task once the demo commits
     return dict(counts)

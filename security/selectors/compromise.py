@@ -23,7 +23,6 @@ CLASS_ORDER = Case(
     default=Value(2),
     output_field=IntegerField(),
 )
-_links: dict = {}
 
 
 @dataclass
@@ -57,15 +56,6 @@ class Compromise:
         return next(c for c in self.classes if c.code == code)
 
 
-def up_link_ids(graph: impact.ImpactGraph) -> np.ndarray:
-    """``graph.up_links`` flattened in the order of the upstream adjacency's neighbours, kept with its graph."""
-    if _links.get("graph") is not graph:
-        offsets, _senders = graph.csr[impact.UP]
-        flat = np.fromiter((pk for row in graph.up_links for pk in row), dtype=np.int64, count=int(offsets[-1]))
-        _links.update(graph=graph, ids=flat)
-    return _links["ids"]
-
-
 def traversed_links(graph: impact.ImpactGraph, walk: impact.Walk, nodes: np.ndarray, depth: int) -> list[int]:
     """Links into the reached ``nodes`` from a system the walk expanded (reached before the depth limit)."""
     if not len(nodes):
@@ -79,7 +69,7 @@ def traversed_links(graph: impact.ImpactGraph, walk: impact.Walk, nodes: np.ndar
     positions = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(total, dtype=np.int64)
     level = walk.level_of[senders[positions]]
     followed = (level >= 0) & (level + walk.base < depth)
-    return np.unique(up_link_ids(graph)[positions[followed]]).tolist()
+    return np.unique(graph.up_links[positions[followed]]).tolist()
 
 
 def class_counts(queryset) -> dict[str, int]:

@@ -24,6 +24,7 @@ per system (which counts systems only); the province benchmark graph (100k syste
 systems and 5 s for the service items (bench/README.md).
 """
 
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -203,8 +204,9 @@ def _store(graph, key, value):
 
 def reach(graph: impact.ImpactGraph, depth: int, inside: np.ndarray, scope_key) -> Reach:
     """The counts for every node. What does not depend on the user (systems and service items reached) is cached
-    per graph, depth and state of the deliveries; the scope's part per scope as well, and it costs what the smaller
-    of the scope and the rest costs."""
+    per graph, depth and state of the deliveries; the scope's part per set of nodes in scope (``inside``, read
+    through the gate at each look; ``scope_key`` is no longer used for it), and it costs what the smaller of the
+    scope and the rest costs."""
     through, stamp = _delivery_rows()
     deliveries = _deliveries(graph, through, stamp)
     totals = _cached(graph, ("totals", depth, stamp))
@@ -212,9 +214,12 @@ def reach(graph: impact.ImpactGraph, depth: int, inside: np.ndarray, scope_key) 
         totals = column_counts(graph, depth, np.arange(len(graph.ids))), item_counts(graph, depth, deliveries.pairs)
         _store(graph, ("totals", depth, stamp), totals)
     total, items = totals
-    within = _cached(graph, ("within", depth, scope_key))
+    # keyed by the nodes in scope themselves (read through the gate at this look), not by the grants' paths, which
+    # stay the same when a unit moves
+    key = ("within", depth, hashlib.blake2b(np.packbits(inside).tobytes(), digest_size=16).digest())
+    within = _cached(graph, key)
     if within is None:
-        within = _store(graph, ("within", depth, scope_key), _inside_counts(graph, depth, inside, total))
+        within = _store(graph, key, _inside_counts(graph, depth, inside, total))
     return Reach(systems=total - 1, inside=within, items=items, own_items=deliveries.own)
 
 

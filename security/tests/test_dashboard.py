@@ -14,9 +14,11 @@ from django.utils import timezone
 from core import testing
 from core.workdays import add_months
 from inventory import impact
+from inventory.models import ImpactGraphVersion
 from inventory.tests.factories import new_system
 from security.models import CryptoAssessment, Finding, Grading, Risk
 from security.selectors.dashboard import dashboard, months
+from security.tests.test_fusion import warm_up_graph
 
 TODAY = timezone.localdate()  # the page counts against today
 THIS_MONTH = TODAY.replace(day=1)
@@ -106,6 +108,9 @@ class DashboardNumbersTests(TestCase):
         cls.cio = testing.make_user("cio_dashboard", "cio", cls.tree.county_a)
         cls.current, cls.late = fixture(cls.tree)
 
+    def setUp(self):
+        impact.build_graph()
+
     def test_numbers_of_the_scope(self):
         data = dashboard(self.cio, today=TODAY)
         self.assertEqual(data.filing, {"filed": 2, "overdue": 1, "pending": 1, "total": 4})
@@ -133,6 +138,15 @@ class DashboardNumbersTests(TestCase):
         self.assertEqual(data.filing["total"], 1)
         self.assertEqual(data.overdue["findings"], 1)
         self.assertEqual(data.overdue["risks"], 0)
+
+    def test_the_page_renders_while_the_impact_graph_is_first_computed(self):
+        ImpactGraphVersion.objects.all().delete()
+        impact.forget_graph()
+        self.client.force_login(self.cio)
+        response = self.client.get(reverse("security:dashboard"))
+        self.assertContains(response, 'id="chart-levels"')
+        self.assertTrue(response.context["top_computing"])
+        self.assertEqual(response.context["top"], [])
 
     def test_page_and_unit_outside_scope(self):
         self.client.force_login(self.cio)
@@ -166,8 +180,9 @@ class DashboardQueryTests(TestCase):
         fixture(cls.tree)
 
     def test_query_count_does_not_grow_with_systems_or_departments(self):
-        impact.forget_graph()
+        impact.build_graph()
         self.client.force_login(self.cio)
+        warm_up_graph(self.cio)
         counts = []
         for extra in (0, 15):
             for _ in range(extra):

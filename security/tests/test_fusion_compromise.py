@@ -49,7 +49,7 @@ class CompromiseTests(TestCase):
         )
 
     def setUp(self):
-        impact.forget_graph()
+        impact.build_graph()
 
     def counts(self, found) -> dict:
         return {k.code: (k.total, k.inside) for k in found.classes}

@@ -264,7 +264,7 @@ class SystemPanelTests(TestCase):
         from security.fusion import weights
         from security.views.risks import system_panel
 
-        impact.forget_graph()
+        impact.build_graph()
         panel = system_panel(self.cio, self.system)["risks_panel"]
         self.assertEqual(panel["risks"], [self.open])
         self.assertEqual(panel["risk_count"], 1)

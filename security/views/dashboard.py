@@ -11,6 +11,7 @@ from django.views import View
 
 from core import gate, versions
 from core.focus import focus_unit, government_choices, narrowed
+from inventory.impact import GraphPending
 from inventory.models import System
 
 from .. import choices as c
@@ -73,7 +74,10 @@ class DashboardView(SecurityAnalysisMixin, View):
             "security.dashboard", key, RANKING_READS, lambda: dashboard(user, unit=unit, today=today)
         )
         systems = narrowed(System.objects.restrict(user, "view"), unit)
-        top = ranking(user, systems, today)[:TOP_SYSTEMS]
+        try:
+            top, computing = ranking(user, systems, today)[:TOP_SYSTEMS], False
+        except GraphPending:  # the impact graph's first build is under way: the rest of the page does not wait
+            top, computing = [], True
         within = f"?within={unit.pk}" if unit else ""
         context = {
             **self.common_context(),
@@ -81,6 +85,7 @@ class DashboardView(SecurityAnalysisMixin, View):
             "unit": unit,
             "governments": government_choices(user),
             "top": top,
+            "top_computing": computing,
             "charts": chart_data(data),
             "filing_share": share(data.filing["filed"], data.filing["total"]),
             "assessment_share": share(data.assessment["current"], data.assessment["total"]),

@@ -17,6 +17,7 @@ from core.views.generic import (
     ObjectView,
 )
 from core.views.imports import RecordImportView
+from inventory.impact import GraphPending
 from inventory.models import DataResource, System
 
 from .. import choices as c
@@ -151,16 +152,20 @@ def system_panel(user, system) -> dict:
     can_fusion = gate.has_perm(user, Grading, "view")
     if not (can_risks or can_fusion):
         return {"risks_panel": None}
-    exposure = None
+    exposure, computing = None, False
     if can_fusion:
-        rows = ranked(
-            facts(user, System.objects.restrict(user, "view").filter(pk=system.pk), today=timezone.localdate())
-        )
+        try:
+            rows = ranked(
+                facts(user, System.objects.restrict(user, "view").filter(pk=system.pk), today=timezone.localdate())
+            )
+        except GraphPending:  # the impact graph's first build is under way: the page does not wait for it
+            rows, computing = [], True
         exposure = rows[0] if rows else None
     risks = Risk.objects.restrict(user, "view").filter(systems=system).exclude(status=c.RiskStatus.CLOSED)
     return {
         "risks_panel": {
             "exposure": exposure,
+            "computing": computing,
             "risks": list(risks.annotate(risk_score=F("likelihood") * F("impact")).order_by("-risk_score", "pk")[:5])
             if can_risks
             else [],

@@ -14,6 +14,7 @@ from core.tests.browser.fixtures import ARTIFACTS, shot
 from core.tests.browser.test_walkthrough import login
 from inventory.models import DataItem, DataResource, Link, System
 from inventory.schemas import system_schema
+from inventory.services import link_save
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,7 +89,7 @@ def test_inventory_walkthrough(page):
     page.wait_for_url("**/inventory/systems/")
     assert System.objects.filter(code__startswith="SYS-CZ-").count() == 3
     hub, budget = System.objects.get(code="SYS-CZ-002"), System.objects.get(code="SYS-CZ-001")
-    Link.objects.create(from_system=hub, to_system=budget, method="api", frequency="daily")
+    link_save(actor=None, link=Link(from_system=hub, to_system=budget, method="api", frequency="daily"))
 
     # the county overview, then a department, then a system
     page.goto(page.base + f"/inventory/overview/?unit={tree.county_a.pk}")
