@@ -1,0 +1,22 @@
+/* The progress of a background import: polls the status (JSON) and opens the result once the task has ended. */
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.getElementById("import-progress");
+  if (!box) return;
+  var bar = box.querySelector(".progress-bar"), label = box.querySelector("[data-label]");
+  var delay = 200;
+  bar.style.width = bar.getAttribute("aria-valuenow") + "%";  /* CSSOM, which the content security policy allows */
+  function poll() {
+    fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
+      .then(function (status) {
+        bar.style.width = status.progress + "%";
+        bar.setAttribute("aria-valuenow", status.progress);
+        label.textContent = status.label;
+        if (!status.running) { location.assign(status.url || location.href); return; }
+        delay = Math.min(delay * 1.5, 2000);
+        setTimeout(poll, delay);
+      })
+      .catch(function () { location.reload(); });
+  }
+  setTimeout(poll, delay);
+});
