@@ -7,7 +7,10 @@ step runs once:
 - ``check_upload``: validates the whole file as the import page's own ``validate`` does (in the uploader's language)
   and keeps what the page shows: every problem (row, column, message), or the row count and the first rows;
 - ``commit_upload``: validates the file again (the data may have changed since the preview) and commits every row,
-  marking the upload done, in one transaction: all or nothing.
+  marking the upload done, in one transaction: all or nothing. When the same worker process checked the file, less
+  than ``REUSE_SECONDS`` ago, and nothing has been written since (the audit chain's head is where it was: every
+  write appends to it, in its transaction), the rows it validated then are the rows a new validation would give,
+  and are committed without reading the file again.
 
 A task whose worker ended (a restart, a crash, a kill) leaves its upload "running" with nobody to finish it: ``reap``
 marks it failed with a message saying nothing was imported — which is true, since a commit is one transaction and
@@ -19,6 +22,7 @@ upload no worker took, counts as gone after ``GOVCIO_IMPORT_STALE_SECONDS``.
 import logging
 import os
 import socket
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -165,7 +169,33 @@ def _run(upload_id: int, state: str, step) -> None:
             )
 
 
+REUSE_SECONDS = 15 * 60
+REUSE_ROWS = 200_000  # a larger file's rows are not kept in the worker's memory between the steps
+_checked: dict[int, tuple] = {}  # upload id → (audit head, when, validated rows): the last check of this process
+
+
+def _audit_head() -> tuple:
+    from core.models import AuditHead
+
+    return tuple(AuditHead.objects.filter(pk=1).values_list("seq", "hash").first() or ())
+
+
+def _keep(upload: ImportUpload, head: tuple, rows: list) -> None:
+    _checked.clear()
+    if len(rows) <= REUSE_ROWS:
+        _checked[upload.pk] = (head, time.monotonic(), rows)
+
+
+def _kept(upload: ImportUpload) -> list | None:
+    """The rows this process validated for ``upload``, if nothing has been written since (else None)."""
+    head, when, rows = _checked.pop(upload.pk, (None, 0.0, None))
+    if rows is None or time.monotonic() - when > REUSE_SECONDS or head != _audit_head():
+        return None
+    return rows
+
+
 def _check(upload: ImportUpload, page) -> None:
+    head = _audit_head()  # before reading: a write during the check makes the commit validate again
     result, error = page.validate(staging.open_file(upload), upload.name)
     if error:
         _finish(upload.pk, state=State.INVALID, message=error, progress=100)
@@ -173,6 +203,7 @@ def _check(upload: ImportUpload, page) -> None:
         _finish(upload.pk, state=State.INVALID, result=stored(result), progress=100)
     else:
         _finish(upload.pk, state=State.READY, result=stored(result, page.preview(result)), progress=100)
+        _keep(upload, head, result.rows)
 
 
 class _Invalid(Exception):
@@ -190,12 +221,15 @@ def _commit(upload: ImportUpload, page) -> None:
             mine = ImportUpload.objects.select_for_update().filter(pk=upload.pk, state=State.COMMITTING, worker=me)
             if not mine.exists():
                 return
-            result, error = page.validate(staging.open_file(upload), upload.name)
-            if error:
-                raise _Invalid({"message": error})
-            if not result.ok:
-                raise _Invalid({"result": stored(result)})
-            created = page.commit(result.rows)
+            rows = _kept(upload)  # the head read inside the transaction, as a validation would read the data
+            if rows is None:
+                result, error = page.validate(staging.open_file(upload), upload.name)
+                if error:
+                    raise _Invalid({"message": error})
+                if not result.ok:
+                    raise _Invalid({"result": stored(result)})
+                rows = result.rows
+            created = page.commit(rows)
             mine.update(
                 state=State.DONE,
                 progress=100,

@@ -1,6 +1,7 @@
 """Scenarios by name, in the order they run. Each is ``scenario(ctx) -> list[Result]``."""
 
 from bench.scenarios import core as _core
+from bench.scenarios import imports as _imports
 from bench.scenarios import inventory as _inventory
 from bench.scenarios import security as _security
 
@@ -18,6 +19,7 @@ SCENARIOS = {
     "security_lists": _security.lists,
     "compromise": _security.compromise,
     "import_export": _inventory.import_export,
+    "import_path": _imports.import_path,
     "export": _core.export,
     "audit_verify": _core.audit_verify,
     "load": _core.load,

@@ -331,3 +331,28 @@ def test_a_worker_killed_during_the_commit_leaves_nothing_and_the_import_failed(
     assert response.status_code == 400
     assert "the worker running it ended" in response.context["file_error"]
     assert counts() == before
+
+
+# The rows checked once ----------------------------------------------------------------------------------------------
+
+
+def test_the_commit_reuses_the_checked_rows_when_nothing_was_written_since(cio):
+    client = client_of(cio)
+    token = upload(client).context["token"]
+    with mock.patch.object(UnitImportView, "validate", side_effect=AssertionError("validated again")):
+        response = client.post(URL, {"token": token})
+    assert response.status_code == 302
+    assert Unit.objects.filter(code__in=["990001-TJ", "990001-SJ"]).count() == 2
+
+
+def test_a_write_between_the_preview_and_the_confirmation_is_seen_by_the_commit(cio, tree):
+    from core.services.units import unit_create
+
+    client = client_of(cio)
+    token = upload(client).context["token"]
+    unit_create(actor=cio, kind="department", name="甲县统计局", code="990001-TJ", parent=tree.county_a)
+    before = counts()
+    response = client.post(URL, {"token": token})
+    assert response.status_code == 400
+    assert [error.row for error in response.context["result"].errors] == [2]
+    assert counts() == before
