@@ -52,7 +52,7 @@ def counts():
 
 def work():
     """One task worker's run over everything waiting (the database backend)."""
-    call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+    call_command("worker", batch=True, interval=0, startup_delay=False, verbosity=0)
 
 
 # Another server -----------------------------------------------------------------------------------------------------
