@@ -6,10 +6,11 @@ a catalog within the limits is read one dataset at a time."""
 import json
 import tempfile
 
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from core import testing
 from core.models import AuditRecord
 from core.testing import measure, staged_uploads
 from inventory import dcat
@@ -147,3 +148,17 @@ class DcatStagingTests(DcatTestCase):
         self.assertEqual(staged_uploads(), set())
         self.assertFalse(DataResource.objects.filter(code__startswith="301008/").exists())
         self.assertEqual(self.client.post(url, {"token": token}).status_code, 404)
+
+    def test_the_confirmation_may_land_on_another_server_and_nobody_elses_token_works(self):
+        url = reverse("inventory:dcat_import")
+        token = self.import_page(datajson(2), self.tree.township_a).context["token"]
+        other = testing.make_user("dcat_other_cio", "cio", self.tree.county_a)
+        self.client.force_login(other)
+        self.assertEqual(self.client.post(url, {"token": token}).status_code, 404)
+        second = Client()  # another session of the uploader, as behind a second app server
+        second.force_login(self.cio)
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            response = second.post(url, {"token": token})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(DataResource.objects.filter(code__startswith="301009/").count(), 2)
+        self.assertEqual(staged_uploads(), set())

@@ -96,3 +96,17 @@ class ScannerStagingTests(TestCase):
         self.assertEqual(self.client.post(self.url, data | {"action": "check"}).status_code, 404)
         response = self.client.get(self.url)
         self.assertNotContains(response, 'value="cancel"')  # the upload step has nothing to cancel
+
+    def test_the_next_step_may_land_on_another_server_and_nobody_elses_token_works(self):
+        from django.test import Client
+
+        data = self.mapping_step(action="import")
+        other = testing.make_user("liaison_other", "liaison", self.tree.dept_a)
+        self.client.force_login(other)
+        self.assertEqual(self.client.post(self.url, data).status_code, 404)
+        second = Client()  # another session of the uploader, as behind a second app server
+        second.force_login(self.liaison)
+        response = second.post(self.url, data)
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Finding.objects.exists())
+        self.assertEqual(staged_uploads(), set())
