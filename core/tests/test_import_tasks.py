@@ -81,7 +81,9 @@ def test_the_worker_checks_and_commits_while_the_page_shows_progress():
         page = response["Location"]
         token = page.rsplit("=", 1)[1]
         response = client.get(page)
-        assert response.status_code == 200 and 'id="import-progress"' in response.content.decode()
+        body = response.content.decode()
+        assert response.status_code == 200 and 'id="import-progress"' in body
+        assert "govcio/import-progress" in body and "style=" not in body.split('id="import-progress"')[1][:900]
         status = client.get(reverse("core:import_status", args=[token])).json()
         assert status["running"] and status["state"] == "checking" and status["label"] == "Waiting for the worker"
         work()
