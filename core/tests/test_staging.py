@@ -4,7 +4,6 @@ committed or cancelled, and once a day old by `govcio cleanup` (daily) and whene
 import io
 from datetime import timedelta
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -12,23 +11,12 @@ from django.utils import timezone
 
 from core import staging
 from core.models import ImportUpload, Unit
-from core.testing import build_tree, make_user, staged_uploads
+from core.testing import make_user, staged_uploads
+from core.tests import test_uploads
 
 CSV = "类型,名称,简称,代码,统一社会信用代码,上级代码\n部门,甲县统计局,统计局,990001-TJ,,990001\n".encode()
 DAY = 24 * 60 * 60
-
-
-@pytest.fixture
-def cio(db):
-    tree = build_tree()
-    return make_user("cio", "cio", tree.county_a)
-
-
-@pytest.fixture
-def cio_client(client, cio):
-    client.force_login(cio)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+cio, cio_client = test_uploads.cio, test_uploads.cio_client  # the same fixtures
 
 
 def preview(client) -> str:
