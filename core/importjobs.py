@@ -105,15 +105,19 @@ def reap(uploads=None) -> int:
     for upload in candidates.only("pk", "state", "worker", "updated_at", "language"):
         if _gone(upload, now):
             with translation.override(upload.language or None):
-                message = _(
-                    "The import stopped: the worker running it ended (a restart or a failure). Nothing was "
-                    "imported. Upload the file again."
-                )
+                message = _ended()
             # The same state and worker as read: a commit that finished meanwhile is left done.
             failed += ImportUpload.objects.filter(pk=upload.pk, state=upload.state, worker=upload.worker).update(
                 state=State.FAILED, message=message, updated_at=now
             )
     return failed
+
+
+def _ended() -> str:
+    return _(
+        "The import stopped: the worker running it ended (a restart or a failure). Nothing was imported. Upload the "
+        "file again."
+    )
 
 
 # The steps ----------------------------------------------------------------------------------------------------------
@@ -167,6 +171,9 @@ def _run(upload_id: int, state: str, step) -> None:
                 progress=100,
                 message=_("The import failed unexpectedly. Nothing was imported."),
             )
+        except BaseException:  # the worker told to stop at once (a second SIGTERM): the transaction is rolled back
+            _finish(upload_id, state=State.FAILED, progress=100, message=_ended())
+            raise
 
 
 REUSE_SECONDS = 15 * 60

@@ -358,3 +358,22 @@ def test_a_write_between_the_preview_and_the_confirmation_is_seen_by_the_commit(
     assert response.status_code == 400
     assert [error.row for error in response.context["result"].errors] == [2]
     assert counts() == before
+
+
+def test_a_worker_told_to_stop_during_the_commit_fails_the_import_at_once(cio):
+    client = client_of(cio)
+    token = upload(client).context["token"]
+    before = counts()
+    original = UnitImportView.commit
+
+    def commit_then_stop(self, rows):
+        original(self, rows)
+        raise SystemExit(1)  # db_worker's answer to a second SIGTERM
+
+    pending_upload = ImportUpload.objects.get(token=token)
+    with mock.patch("core.importjobs.enqueue_with_transaction"):
+        importjobs.start_commit(pending_upload)
+    with mock.patch.object(UnitImportView, "commit", commit_then_stop), pytest.raises(SystemExit):
+        importjobs.commit_upload.call(pending_upload.pk)  # as the worker runs it: the exit goes on up
+    assert ImportUpload.objects.get(token=token).state == State.FAILED
+    assert counts() == before
