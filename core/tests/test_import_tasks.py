@@ -205,6 +205,8 @@ def test_status_is_404_for_anyone_but_the_uploader(tree, cio, pending):
     assert client_of(cio).get(url).status_code == 200
     anonymous = Client()
     assert anonymous.get(url).status_code == 404
+    assert anonymous.get(URL + f"?upload={pending}").status_code == 302  # to the sign-in page
+    assert anonymous.post(URL, {"token": pending}).status_code in (302, 403)
     others = [
         make_user("other_cio", "cio", tree.county_a),  # same role, same scope: still not theirs
         make_user("outsider", "cio", tree.county_b),
@@ -264,9 +266,16 @@ def test_the_upload_page_of_another_role_is_404(tree, pending):
     ],
 )
 def test_odd_files_answer_a_page_never_a_server_error(cio, name, data):
-    response = upload(client_of(cio), data, name)
+    before = counts()
+    client = client_of(cio)
+    response = upload(client, data, name)
     assert response.status_code in (200, 400)
-    assert counts()[0] == Unit.objects.count()
+    if response.status_code == 200:  # a readable file: the preview, and its confirmation imports it
+        assert client.post(URL, {"token": response.context["token"]}).status_code == 302
+        assert Unit.objects.count() == before[0] + 2
+    else:
+        assert response.context["file_error"] or response.context["result"].errors
+        assert counts() == before and staged_uploads() == set()
 
 
 @override_settings(GOVCIO_IMPORT_MAX_BYTES=10_000)
