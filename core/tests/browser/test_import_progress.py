@@ -1,6 +1,6 @@
 """The import page under the Content-Security-Policy with a real task worker: the upload shows the progress bar,
 which opens the preview when the worker has checked the file; the confirmation shows it again until the worker has
-committed, then the list with the count. The browser reports no policy violation and no script error."""
+committed, then the list with the count. The browser reports no policy violation and no script error. (PostgreSQL.)"""
 
 import threading
 
@@ -47,6 +47,10 @@ class Worker(threading.Thread):
 
 
 def test_the_page_follows_the_worker_under_the_policy(page):
+    if connection.vendor != "postgresql":
+        # Two connections to the tests' in-memory SQLite database share its cache, whose table locks make a read
+        # fail while the worker's commit writes; a file database in WAL mode, as in production, lets readers read.
+        pytest.skip("a worker beside the live server needs a database server")
     tree = build_tree()
     make_user("zhou_cio", "cio", tree.county_a, full_name="周建国")
     watch = Watch(page)
