@@ -46,7 +46,7 @@ def find(owner, token: str, kind: str | None = None) -> ImportUpload | None:
     uploads = ImportUpload.objects.filter(token=token, owner=owner, expires_at__gt=timezone.now())
     if kind is not None:
         uploads = uploads.filter(kind=kind)
-    return uploads.first()
+    return uploads.defer("data").first()  # the bytes (up to GOVCIO_IMPORT_MAX_BYTES) when read: not for a status
 
 
 def open_file(upload: ImportUpload) -> io.BytesIO:

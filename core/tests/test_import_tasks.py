@@ -386,3 +386,16 @@ def test_a_worker_told_to_stop_during_the_commit_fails_the_import_at_once(cio):
         importjobs.commit_upload.call(pending_upload.pk)  # as the worker runs it: the exit goes on up
     assert ImportUpload.objects.get(token=token).state == State.FAILED
     assert counts() == before
+
+
+def test_the_status_does_not_read_the_file(cio, pending):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_of(cio)
+    url = reverse("core:import_status", args=[pending])
+    client.get(url)  # the session and the user loaded once
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    selects = [q["sql"] for q in queries if "core_importupload" in q["sql"]]
+    assert selects and not any('"data"' in sql for sql in selects)
