@@ -45,3 +45,16 @@ def enqueue_once(task: Task, *args, **kwargs) -> None:
             task.enqueue(*args, **kwargs)
 
     transaction.on_commit(enqueue)
+
+
+def enqueue_with_transaction(task: Task, *args, **kwargs) -> None:
+    """``enqueue_on_commit``, except when the backend keeps the task with the transaction's own writes: the database
+    backend writes the task's row in the same transaction (a worker sees both or neither, and a rollback drops
+    both), and the immediate backend (tests) runs it here, reading what the transaction wrote. Then it is enqueued
+    at once, which also holds inside a test's wrapping transaction, whose commit never comes."""
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    if _uses_database_backend(task) or isinstance(task.get_backend(), ImmediateBackend):
+        task.enqueue(*args, **kwargs)
+    else:
+        enqueue_on_commit(task, *args, **kwargs)

@@ -558,3 +558,10 @@ class StandardAPITests(KitTestCase):
         self.assertEqual(self.api.delete(self.api_url(obj), HTTP_IF_MATCH=self.etag(obj)).status_code, 204)
         self.assertFalse(self.model.objects.filter(pk=obj.pk).exists())
         self.assertEqual(self.api.delete(self.api_url(self.outside), HTTP_IF_MATCH="*").status_code, 404)
+
+
+def staged_uploads() -> set[str]:
+    """The tokens of the import uploads kept between their steps (core.staging)."""
+    from core.models import ImportUpload
+
+    return set(ImportUpload.objects.values_list("token", flat=True))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core.views import audit, calendar, focus, home, notifications, roles, search, units
+from core.views import audit, calendar, focus, home, imports, notifications, roles, search, units
 
 app_name = "core"
 
@@ -36,6 +36,7 @@ urlpatterns = [
     path("notifications/read/", notifications.notification_read_all, name="notification_read_all"),
     path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
     path("files/<int:pk>/", notifications.attachment, name="attachment"),
+    path("imports/<str:token>/status/", imports.import_status, name="import_status"),
     path("audit/", audit.AuditListView.as_view(), name="audit_list"),
     path("audit/verify/", audit.AuditVerifyView.as_view(), name="audit_verify"),
 ]

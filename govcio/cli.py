@@ -2,7 +2,7 @@
 
 govcio run [--host H] [--port P]   migrate, load the demo into an empty database, serve with gunicorn
 govcio demo --scale county --seed 1
-govcio worker                      run background tasks (database backend)
+govcio worker                      run background tasks (database backend; imports among them)
 govcio createadmin                 create the first system, security and audit administrators
 govcio units                       print the organisation tree with codes
 govcio users add NAME --role R [--role R2] --unit CODE [--subtree] --password-stdin
@@ -39,8 +39,6 @@ def main(argv: list[str] | None = None) -> None:
         return
     if len(argv) >= 2 and (argv[0], argv[1]) in ALIASES:
         argv = ALIASES[(argv[0], argv[1])] + argv[2:]
-    elif argv[0] == "worker":
-        argv = ["db_worker", *argv[1:]]
     elif argv[0] == "run":
         argv = ["serve", *argv[1:]]
     from django.core.management import execute_from_command_line

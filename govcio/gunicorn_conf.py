@@ -34,7 +34,7 @@ _task_worker: list[subprocess.Popen] = []
 
 def on_starting(server):
     if run_task_worker:
-        command = [sys.executable, "-m", "django", "db_worker", "--interval", "0.5"]
+        command = [sys.executable, "-m", "django", "worker", "--interval", "0.1"]
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "govcio.settings.default"),

@@ -2,6 +2,7 @@
 
 from bench.scenarios import core as _core
 from bench.scenarios import deletes as _deletes
+from bench.scenarios import imports as _imports
 from bench.scenarios import inventory as _inventory
 from bench.scenarios import security as _security
 
@@ -20,6 +21,7 @@ SCENARIOS = {
     "compromise": _security.compromise,
     "import_export": _inventory.import_export,
     "bulk_delete": _deletes.bulk_delete,
+    "import_path": _imports.import_path,
     "export": _core.export,
     "audit_verify": _core.audit_verify,
     "load": _core.load,

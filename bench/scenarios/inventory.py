@@ -194,19 +194,12 @@ def _toggle_link(hub) -> None:
     link_save(actor=None, link=Link(from_system=hub, to_system=other, description=mark))
 
 
-def import_export(ctx):
-    """Validate and commit N systems from .xlsx (rolled back afterwards), then export every system."""
-    from django.contrib.auth import get_user_model
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def systems_xlsx(rows: int, prefix: str = "BENCH") -> bytes:
+    """An .xlsx of ``rows`` new systems in the system import's columns, spread over 200 departments."""
     from core.io import write_xlsx
     from core.models import Unit
-    from inventory.models import System
     from inventory.schemas import system_schema
-    from inventory.views.records import SystemImportView
 
-    rows = 2_000 if ctx.smoke else 100_000
-    user = get_user_model().objects.get(username="demo_cio")
     units = list(Unit.objects.filter(kind="department").values_list("code", flat=True)[:200])
     headers = [str(c.header) for c in system_schema.columns]
     names = [c.name for c in system_schema.columns]
@@ -218,7 +211,7 @@ def import_export(ctx):
             [
                 f"基准测试系统{i}"
                 if n == "name"
-                else f"BENCH-{i:06d}"
+                else f"{prefix}-{i:06d}"
                 if n == "code"
                 else units[i % len(units)]
                 if n == "owner_unit"
@@ -229,7 +222,21 @@ def import_export(ctx):
         ),
         buffer,
     )
-    data = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def import_export(ctx):
+    """Validate and commit N systems from .xlsx (rolled back afterwards), then export every system."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inventory.models import System
+    from inventory.schemas import system_schema
+    from inventory.views.records import SystemImportView
+
+    rows = 2_000 if ctx.smoke else 100_000
+    user = get_user_model().objects.get(username="demo_cio")
+    data = systems_xlsx(rows)
     view = SystemImportView()
     view.request = type("R", (), {"user": user})()
     started = time.perf_counter()

@@ -2,6 +2,7 @@ from .audit import AuditHead, AuditRecord
 from .base import GovModel, RestrictedQuerySet
 from .calendar import CalendarDay, CalendarYear, DayKind
 from .files import Attachment
+from .imports import ImportUpload
 from .notifications import Notification
 from .roles import Role, RoleAssignment, RolePermission
 from .search import SearchEntry
@@ -15,6 +16,7 @@ __all__ = [
     "CalendarYear",
     "DayKind",
     "GovModel",
+    "ImportUpload",
     "Notification",
     "RestrictedQuerySet",
     "Role",

@@ -3,8 +3,12 @@
 An import of 100,000 systems spends about a fifth of its commit in jieba (~25 µs a row), one core's work while the
 database and the audit's hashing wait for nothing from it. ``tokens_later`` hands the texts to a forked child — it
 inherits the loaded dictionary, so it starts in milliseconds — and ``result()`` collects the tokens when the rows
-that need them are written. Small batches, or a platform without ``fork``, are segmented in the caller as before;
-either way the tokens are those of ``text.tokens``.
+that need them are written. Small batches, a platform without ``fork``, or a process running more than one thread
+are segmented in the caller; either way the tokens are those of ``text.tokens``.
+
+Only a single-threaded process forks (decision 0014): the task worker, which runs the imports, and the management
+commands. A threaded web worker (gunicorn's gthread) never does: a fork copies the locks other threads hold at that
+instant (the logging module's, the database driver's, the allocator's) and the child may wait on them forever.
 
 The child touches no database connection and leaves through ``os._exit`` (multiprocessing's way for forked
 workers), so the parent's connections are never closed from it.
@@ -12,6 +16,7 @@ workers), so the parent's connections are never closed from it.
 
 import logging
 import multiprocessing
+import threading
 from concurrent.futures import ProcessPoolExecutor
 
 from .text import tokens, warm_up
@@ -24,6 +29,11 @@ def _segment(texts: list[str]) -> list[str]:
     return [tokens(text) for text in texts]
 
 
+def may_fork() -> bool:
+    """Whether this process may fork a segmenting child: it has ``fork`` and runs one thread only."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 class Pending:
     """Tokens of ``texts``, in order, once ``result()`` is called."""
 
@@ -31,7 +41,7 @@ class Pending:
         self.texts = texts
         self.executor = None
         self.future = None
-        if len(texts) >= MIN_ROWS and "fork" in multiprocessing.get_all_start_methods():
+        if len(texts) >= MIN_ROWS and may_fork():
             warm_up()  # the child inherits the dictionary instead of loading it
             try:
                 self.executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))

@@ -1,5 +1,5 @@
 """The data directory is the owner's alone: created 0700, and everything govcio writes in it — the SQLite database
-and its -wal and -shm files, keys, uploaded files and their folders, staged imports — is 0600 (folders 0700),
+and its -wal and -shm files, keys, uploaded files and their folders — is 0600 (folders 0700),
 whatever umask the process was started with. A data directory left with loose modes is tightened at start-up, with
 a warning that says so. Only the collected static files (public anyway) are left as they are.
 
@@ -29,8 +29,8 @@ PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 UNITS_CSV = "类型,名称,简称,代码,统一社会信用代码,上级代码\n部门,甲县统计局,统计局,990001-TJ,,990001\n"
 
 # Run in a fresh process on a fresh data directory: migrate, write through the WAL, upload an attachment and stage
-# an import through the import page, then list the mode of everything in the data directory while the database
-# connection (and so its -wal and -shm files) is still open.
+# an import through the import page (checked by the task worker, as in production), then list the mode of everything
+# in the data directory while the database connection (and so its -wal and -shm files) is still open.
 FRESH_RUN = """
 import json, os, stat
 import django
@@ -54,6 +54,9 @@ client = Client()
 client.force_login(user)
 upload = SimpleUploadedFile("units.csv", UNITS_CSV.encode())
 response = client.post(reverse("core:unit_import"), {"file": upload})
+assert response.status_code == 302, response.status_code
+call_command("worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+response = client.get(response["Location"])
 assert response.status_code == 200 and b'name="token"' in response.content, response.status_code
 
 modes = {".": stat.S_IMODE(os.stat(settings.DATA_DIR).st_mode)}
@@ -98,7 +101,7 @@ def test_a_fresh_data_directory_is_private(tmp_path):
     # what the test is about is really there
     assert {"govcio.sqlite3", "govcio.sqlite3-wal", "govcio.sqlite3-shm", "secret.key", "sm4.key"} <= set(modes)
     assert any(p.startswith("uploads/attachments/") and p.endswith(".pdf") for p in modes)
-    assert any(p.startswith("uploads/imports/") and p.endswith(".csv") for p in modes)
+    assert not any(p.startswith("uploads/imports") for p in modes)  # imports are kept in the database
     loose = {
         path: oct(mode)
         for path, mode in modes.items()
@@ -158,7 +161,8 @@ def test_uploads_are_private_whatever_the_umask(db, tmp_path, loose_umask):
         assert mode(folder) == 0o700, folder
 
 
-def test_staged_imports_are_private_whatever_the_umask(client, db, tmp_path, loose_umask):
+def test_staged_imports_write_no_file(client, db, tmp_path, loose_umask):
+    """An import's upload is kept in the database (core.staging), which every app server shares: no file on disk."""
     tree = build_tree()
     client.force_login(make_user("imp", "cio", tree.county_a))
     handle = io.BytesIO(UNITS_CSV.encode())
@@ -166,10 +170,7 @@ def test_staged_imports_are_private_whatever_the_umask(client, db, tmp_path, loo
     with override_settings(MEDIA_ROOT=tmp_path / "uploads"):
         response = client.post(reverse("core:unit_import"), {"file": handle})
     assert response.status_code == 200 and "token" in response.context
-    (staged,) = (tmp_path / "uploads" / "imports").iterdir()
-    assert mode(staged) == 0o600
-    assert mode(staged.parent) == 0o700
-    assert mode(tmp_path / "uploads") == 0o700
+    assert not (tmp_path / "uploads").exists()
 
 
 def test_the_process_umask_is_strict():

@@ -135,16 +135,15 @@ def test_export_neutralises_formulas(cio_client):
 
 
 def test_the_probes_csv_of_200000_columns_is_refused_quickly_and_nothing_changes(cio_client):
-    from core.staging import staging_dir
-    from core.testing import measure
+    from core.testing import measure, staged_uploads
 
     data = (",".join(f"c{i}" for i in range(200_000)) + "\n" + ",".join(GOOD_ROW) + "\n").encode()
-    before = (Unit.objects.count(), AuditRecord.objects.count(), set(staging_dir().iterdir()))
+    before = (Unit.objects.count(), AuditRecord.objects.count(), staged_uploads())
     handle = io.BytesIO(data)
     handle.name = "wide.csv"
     with measure() as cost:
         response = cio_client.post(reverse("core:unit_import"), {"file": handle}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "Row 1 has 200000 columns; at most 500 are allowed" in response.context["file_error"]
-    assert (Unit.objects.count(), AuditRecord.objects.count(), set(staging_dir().iterdir())) == before
+    assert (Unit.objects.count(), AuditRecord.objects.count(), staged_uploads()) == before
     assert cost.seconds < 5 and cost.peak_mb < 300

@@ -22,6 +22,8 @@ ALLOWED = {
     "core/calendar_seed.py": "reference data (the official calendar) loaded after migrate",
     "core/notify.py": "the notification service: a user's inbox, idempotent per key, not a record to audit",
     "inventory/graph.py": "the impact graph's version rows: derived data, rebuilt whole by its task from the links",
+    "core/staging.py": "an import's upload kept for its steps (the file, not a record; the import's rows are audited)",
+    "core/importjobs.py": "an import's progress and state, claimed by one worker at a time; the commit is audited",
     "core/files.py": "the attachment service stores the file (the record is saved by the calling service)",
     "accounts/throttle.py": "sign-in throttle counters: rate limiting, not records",
     "accounts/tokens.py": "the API token service (create, revoke, last use), audited as security events",

@@ -1,34 +1,22 @@
-"""Staged import files (kept between the preview and the commit) do not pile up: deleted when the import is committed
-or cancelled, and once a day old by `govcio cleanup` (daily) and whenever another file is staged."""
+"""Import uploads (kept in the database between the preview and the commit) do not pile up: deleted when the import is
+committed or cancelled, and once a day old by `govcio cleanup` (daily) and whenever another file is staged."""
 
 import io
-import os
-import time
+from datetime import timedelta
 
-import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from core.models import Unit
-from core.staging import staging_dir
-from core.testing import build_tree, make_user
+from core import staging
+from core.models import ImportUpload, Unit
+from core.testing import make_user, staged_uploads
+from core.tests import test_uploads
 
 CSV = "类型,名称,简称,代码,统一社会信用代码,上级代码\n部门,甲县统计局,统计局,990001-TJ,,990001\n".encode()
 DAY = 24 * 60 * 60
-
-
-@pytest.fixture
-def cio_client(client, db):
-    tree = build_tree()
-    client.force_login(make_user("cio", "cio", tree.county_a))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture(autouse=True)
-def empty_staging():
-    for entry in staging_dir().iterdir():
-        entry.unlink()
+cio, cio_client = test_uploads.cio, test_uploads.cio_client  # the same fixtures
 
 
 def preview(client) -> str:
@@ -39,24 +27,19 @@ def preview(client) -> str:
     return response.context["token"]
 
 
-def staged() -> list[str]:
-    return sorted(entry.name for entry in staging_dir().iterdir())
-
-
-def old_file(name="1-abandoned.csv", age=DAY + 60):
-    path = staging_dir() / name
-    path.write_bytes(b"a,b\n")
-    os.utime(path, (time.time() - age, time.time() - age))
-    return path
+def old_upload(owner, age=DAY + 60) -> ImportUpload:
+    upload = staging.stage(SimpleUploadedFile("old.csv", b"a,b\n"), owner=owner, kind="test")
+    ImportUpload.objects.filter(pk=upload.pk).update(created_at=timezone.now() - timedelta(seconds=age))
+    return upload
 
 
 def test_committing_deletes_the_staged_file(cio_client):
     token = preview(cio_client)
-    assert len(staged()) == 1
+    assert staged_uploads() == {token}
     response = cio_client.post(reverse("core:unit_import"), {"token": token})
     assert response.status_code == 302
     assert Unit.objects.filter(code="990001-TJ").exists()
-    assert staged() == []
+    assert staged_uploads() == set()
 
 
 def test_cancelling_deletes_the_staged_file_and_imports_nothing(cio_client):
@@ -64,7 +47,7 @@ def test_cancelling_deletes_the_staged_file_and_imports_nothing(cio_client):
     response = cio_client.post(reverse("core:unit_import"), {"token": token, "action": "cancel"})
     assert response.status_code == 302
     assert response["Location"] == reverse("core:unit_import")
-    assert staged() == []
+    assert staged_uploads() == set()
     assert not Unit.objects.filter(code="990001-TJ").exists()
     # The token is spent: it commits nothing afterwards.
     assert cio_client.post(reverse("core:unit_import"), {"token": token}).status_code == 404
@@ -77,16 +60,31 @@ def test_the_preview_offers_the_cancel_button(cio_client):
     assert 'name="action" value="cancel"' in response.content.decode()
 
 
-def test_cleanup_deletes_files_a_day_old(db):
-    abandoned, fresh = old_file(), old_file("1-fresh.csv", age=60)
+def test_cleanup_deletes_files_a_day_old(cio):
+    fresh = old_upload(cio, age=60)
+    abandoned = ImportUpload.objects.create(
+        **{f.attname: getattr(fresh, f.attname) for f in ImportUpload._meta.concrete_fields if f.attname != "id"}
+        | {"token": "abandoned"}
+    )
+    ImportUpload.objects.filter(pk=abandoned.pk).update(created_at=timezone.now() - timedelta(seconds=DAY + 60))
     out = io.StringIO()
     call_command("cleanup", stdout=out)
-    assert not abandoned.exists() and fresh.exists()
+    assert staged_uploads() == {fresh.token}
+    assert abandoned.token not in staged_uploads()
     assert "1" in out.getvalue()
 
 
-def test_staging_a_file_clears_abandoned_ones(cio_client):
-    abandoned = old_file()
-    preview(cio_client)
-    assert not abandoned.exists()
-    assert len(staged()) == 1
+def test_staging_a_file_clears_abandoned_ones(cio_client, cio):
+    abandoned = old_upload(cio)
+    token = preview(cio_client)
+    assert staged_uploads() == {token} and abandoned.token not in staged_uploads()
+
+
+def test_an_upload_is_found_by_its_owner_only(cio, db):
+    upload = staging.stage(SimpleUploadedFile("a.csv", b"a\n"), owner=cio, kind="test")
+    other = make_user("other", "cio", cio.unit)
+    assert staging.find(cio, upload.token) == upload
+    assert staging.find(other, upload.token) is None
+    assert staging.find(cio, upload.token, "another") is None
+    assert staging.find(cio, "../" + upload.token) is None
+    assert staging.open_file(upload).read() == b"a\n"

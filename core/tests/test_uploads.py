@@ -14,8 +14,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.models import AuditRecord, Unit
-from core.staging import staging_dir
-from core.testing import build_tree, make_user
+from core.testing import build_tree, make_user, staged_uploads
 
 HEADER = "类型,名称,简称,代码,统一社会信用代码,上级代码\n"
 ROW = "部门,甲县统计局,统计局,990001-TJ,,990001\n"
@@ -65,7 +64,7 @@ def csv_upload(size: int, name="units.csv") -> io.BytesIO:
 
 
 def state():
-    return Unit.objects.count(), AuditRecord.objects.count(), set(staging_dir().iterdir())
+    return Unit.objects.count(), AuditRecord.objects.count(), staged_uploads()
 
 
 @override_settings(GOVCIO_IMPORT_MAX_BYTES=50_000, DATA_UPLOAD_MAX_MEMORY_SIZE=10_000)

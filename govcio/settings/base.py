@@ -268,6 +268,8 @@ TASKS = {
 # Bounded work per request: what one import may hold (checked while streaming, before anything is parsed whole),
 # and what one parser may read. README's configuration table explains each.
 GOVCIO_IMPORT_MAX_BYTES = env_int("GOVCIO_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# A background import whose worker cannot be asked (another host, or none took it yet) counts as ended after this.
+GOVCIO_IMPORT_STALE_SECONDS = env_int("GOVCIO_IMPORT_STALE_SECONDS", 60 * 60)
 GOVCIO_IMPORT_MAX_UNZIPPED_BYTES = env_int("GOVCIO_IMPORT_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024)
 GOVCIO_IMPORT_MAX_ZIP_ENTRIES = env_int("GOVCIO_IMPORT_MAX_ZIP_ENTRIES", 2000)
 GOVCIO_IMPORT_MAX_ROWS = env_int("GOVCIO_IMPORT_MAX_ROWS", 1_000_000)

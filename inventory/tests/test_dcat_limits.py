@@ -6,13 +6,13 @@ a catalog within the limits is read one dataset at a time."""
 import json
 import tempfile
 
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from core import testing
 from core.models import AuditRecord
-from core.staging import staging_dir
-from core.testing import measure
+from core.testing import measure, staged_uploads
 from inventory import dcat
 from inventory import dcat_mapping as m
 from inventory.models import DataResource
@@ -57,10 +57,10 @@ class DcatLimitTests(DcatTestCase):
         self.enterContext(translation.override("en"))
 
     def refused(self, data: bytes) -> str:
-        before = (DataResource.objects.count(), AuditRecord.objects.count(), set(staging_dir().iterdir()))
+        before = (DataResource.objects.count(), AuditRecord.objects.count(), staged_uploads())
         response = self.import_page(data, self.tree.township_a)
         self.assertEqual(response.status_code, 400)
-        after = (DataResource.objects.count(), AuditRecord.objects.count(), set(staging_dir().iterdir()))
+        after = (DataResource.objects.count(), AuditRecord.objects.count(), staged_uploads())
         self.assertEqual(before, after, "nothing written, nothing staged")
         return response.context["file_error"]
 
@@ -133,22 +133,32 @@ class DcatLimitTests(DcatTestCase):
 class DcatStagingTests(DcatTestCase):
     """The file kept between the report and the import is deleted when the import is committed or cancelled."""
 
-    def setUp(self):
-        for entry in staging_dir().iterdir():
-            entry.unlink()
-
     def test_commit_and_cancel_delete_the_staged_file(self):
         url = reverse("inventory:dcat_import")
         response = self.import_page(datajson(2), self.tree.township_a)
-        self.assertEqual(len(list(staging_dir().iterdir())), 1)
+        self.assertEqual(len(staged_uploads()), 1)
         self.client.post(url, {"token": response.context["token"]})
-        self.assertEqual(list(staging_dir().iterdir()), [])
+        self.assertEqual(staged_uploads(), set())
 
         response = self.import_page(datajson(2).replace(b"301009/", b"301008/"), self.tree.township_a)
         self.assertContains(response, 'name="action" value="cancel"')
         token = response.context["token"]
         response = self.client.post(url, {"token": token, "action": "cancel"})
         self.assertRedirects(response, url, fetch_redirect_response=False)
-        self.assertEqual(list(staging_dir().iterdir()), [])
+        self.assertEqual(staged_uploads(), set())
         self.assertFalse(DataResource.objects.filter(code__startswith="301008/").exists())
         self.assertEqual(self.client.post(url, {"token": token}).status_code, 404)
+
+    def test_the_confirmation_may_land_on_another_server_and_nobody_elses_token_works(self):
+        url = reverse("inventory:dcat_import")
+        token = self.import_page(datajson(2), self.tree.township_a).context["token"]
+        other = testing.make_user("dcat_other_cio", "cio", self.tree.county_a)
+        self.client.force_login(other)
+        self.assertEqual(self.client.post(url, {"token": token}).status_code, 404)
+        second = Client()  # another session of the uploader, as behind a second app server
+        second.force_login(self.cio)
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            response = second.post(url, {"token": token})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(DataResource.objects.filter(code__startswith="301009/").count(), 2)
+        self.assertEqual(staged_uploads(), set())

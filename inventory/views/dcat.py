@@ -1,9 +1,6 @@
 """Catalog exchange pages: export the data resource catalog as DCAT-AP JSON-LD or DCAT-US data.json, and import
 either with a mapping report per dataset before anything is saved (upload → report → commit all or nothing, or
-cancel; the file is kept in between, core.staging, and deleted after either)."""
-
-import secrets
-from pathlib import Path
+cancel; the file is kept in between in the database, core.staging, and deleted after either)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,7 +14,6 @@ from core import staging, uploads
 from core.io.export import content_disposition
 from core.models import Unit
 from core.params import int_param
-from core.staging import staging_dir
 from core.views.generic import GateMixin, deny
 from inventory import dcat, services
 from inventory.forms import DcatExportForm, DcatImportForm
@@ -70,6 +66,9 @@ class DcatExportView(GateMixin, View):
         return response
 
 
+KIND = "inventory.dcat"
+
+
 class DcatImportView(GateMixin, View):
     upload_policy = uploads.IMPORT
     model = DataResource
@@ -101,43 +100,33 @@ class DcatImportView(GateMixin, View):
             return self.page(form, status=400, file_error=str(exc), filename=upload.name)
         if not plan.ok:
             return self.page(form, status=400, plan=plan, filename=upload.name, unit=unit)
-        token = secrets.token_hex(16)
-        staging.stage(upload, self.staged(token))
-        request.session[f"dcat:{token}"] = {"name": upload.name, "unit": unit.pk}
-        return self.page(form, plan=plan, filename=upload.name, unit=unit, token=token)
-
-    def staged(self, token: str) -> Path:
-        return staging_dir() / f"{self.request.user.pk}-{token}.dcat.json"
+        staged = staging.stage(upload, owner=request.user, kind=KIND, params={"unit": unit.pk})
+        return self.page(form, plan=plan, filename=upload.name, unit=unit, token=staged.token)
 
     def cancel(self, token: str):
-        if self.request.session.pop(f"dcat:{token}", None) is not None and token.isalnum():
-            staging.discard(self.staged(token))
+        staging.discard(staging.find(self.request.user, token, KIND))
         return HttpResponseRedirect(self.request.path)
 
     def confirm(self, token: str):
-        staged = self.request.session.pop(f"dcat:{token}", None)
-        if staged is None or not token.isalnum():
+        staged = staging.find(self.request.user, token, KIND)
+        if staged is None:
             raise Http404
         form = DcatImportForm(user=self.request.user)
-        unit = form.fields["unit"].queryset.filter(pk=staged["unit"]).first()
-        path_ = self.staged(token)
+        unit = form.fields["unit"].queryset.filter(pk=staged.params.get("unit")).first()
         try:
             if unit is None:  # the user lost the unit since the preview
-                raise deny(self.request, Unit, object_id=staged["unit"], reason="scope")
-            with open(path_, "rb") as handle:
-                plan = dcat.parse(handle, user=self.request.user)
+                raise deny(self.request, Unit, object_id=staged.params.get("unit"), reason="scope")
+            plan = dcat.parse(staging.open_file(staged), user=self.request.user)
             created = services.catalog_import(actor=self.request.user, unit=unit, plan=plan)
-        except FileNotFoundError:
-            raise Http404 from None
         except dcat.DcatError as exc:
-            return self.page(form, status=400, file_error=str(exc), filename=staged["name"])
+            return self.page(form, status=400, file_error=str(exc), filename=staged.name)
         except ValidationError as exc:
             extra = {"plan": plan} if not plan.ok else {}
-            return self.page(form, status=400, file_error=" ".join(exc.messages), filename=staged["name"], **extra)
+            return self.page(form, status=400, file_error=" ".join(exc.messages), filename=staged.name, **extra)
         finally:
-            staging.discard(path_)
+            staging.discard(staged)
         message = _("Imported {count} data resources from “{name}” into {unit}.")
-        messages.success(self.request, message.format(count=len(created), name=staged["name"], unit=unit))
+        messages.success(self.request, message.format(count=len(created), name=staged.name, unit=unit))
         return HttpResponseRedirect(reverse("inventory:dataresource_list"))
 
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from core import testing
 from core.models import AuditRecord
-from core.staging import staging_dir
-from core.testing import measure
+from core.testing import measure, staged_uploads
 from inventory.tests.factories import new_system
 from security.models import Finding
 
@@ -30,7 +29,7 @@ class ScannerLimitTests(TestCase):
         return self.client.post(reverse("security:finding_scan"), {"file": file, "system": self.system.pk})
 
     def state(self):
-        return Finding.objects.count(), AuditRecord.objects.count(), set(staging_dir().iterdir())
+        return Finding.objects.count(), AuditRecord.objects.count(), staged_uploads()
 
     def test_the_probes_csv_of_200000_header_columns(self):
         header = [f"c{i}" for i in range(200_000)]
@@ -74,12 +73,10 @@ class ScannerStagingTests(TestCase):
     def setUp(self):
         self.client.force_login(self.liaison)
         self.url = reverse("security:finding_scan")
-        for entry in staging_dir().iterdir():
-            entry.unlink()
 
     def mapping_step(self, **changes):
         response = self.client.post(self.url, {"file": csv_file(ROWS), "system": self.system.pk})
-        self.assertEqual(len(list(staging_dir().iterdir())), 1)
+        self.assertEqual(len(staged_uploads()), 1)
         form = response.context["form"]
         data = {name: form[name].value() for name in form.fields if name != "file"}
         return {k: ("" if v is None else v) for k, v in data.items()} | changes
@@ -88,14 +85,28 @@ class ScannerStagingTests(TestCase):
         response = self.client.post(self.url, self.mapping_step(action="import"))
         self.assertEqual(response.status_code, 302)
         self.assertTrue(Finding.objects.exists())
-        self.assertEqual(list(staging_dir().iterdir()), [])
+        self.assertEqual(staged_uploads(), set())
 
     def test_cancelling_deletes_the_staged_file(self):
         data = self.mapping_step(action="cancel")
         response = self.client.post(self.url, data)
         self.assertRedirects(response, self.url, fetch_redirect_response=False)
-        self.assertEqual(list(staging_dir().iterdir()), [])
+        self.assertEqual(staged_uploads(), set())
         self.assertFalse(Finding.objects.exists())
         self.assertEqual(self.client.post(self.url, data | {"action": "check"}).status_code, 404)
         response = self.client.get(self.url)
         self.assertNotContains(response, 'value="cancel"')  # the upload step has nothing to cancel
+
+    def test_the_next_step_may_land_on_another_server_and_nobody_elses_token_works(self):
+        from django.test import Client
+
+        data = self.mapping_step(action="import")
+        other = testing.make_user("liaison_other", "liaison", self.tree.dept_a)
+        self.client.force_login(other)
+        self.assertEqual(self.client.post(self.url, data).status_code, 404)
+        second = Client()  # another session of the uploader, as behind a second app server
+        second.force_login(self.liaison)
+        response = second.post(self.url, data)
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Finding.objects.exists())
+        self.assertEqual(staged_uploads(), set())

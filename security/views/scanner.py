@@ -2,11 +2,8 @@
 
 upload (file, system, saved mapping) → mapping step (columns, severity words; guessed from the headers or taken from
 the mapping) → check: every bad row and column listed, duplicates and informational rows counted → import: all or
-nothing, audited, the mapping saved when named; or cancel. The file is kept between the steps (core.staging) and
-deleted after the import or the cancel."""
-
-import secrets
-from pathlib import Path
+nothing, audited, the mapping saved when named; or cancel. The file is kept between the steps in the database
+(core.staging) and deleted after the import or the cancel."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,7 +19,6 @@ from django.views import View
 from core import staging, uploads
 from core.io import ImportFileError
 from core.params import int_param
-from core.staging import staging_dir
 from core.views.generic import GateMixin, ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView, apply_errors
 from core.views.imports import PREVIEW_ROWS
 
@@ -37,8 +33,7 @@ from ..tables.findings import ScannerMappingTable
 LAST_USED = "security.scanner_mapping"
 
 
-def staged_path(user, token: str, name: str) -> Path:
-    return staging_dir() / f"{user.pk}-scan-{token}{Path(name).suffix.lower()[:8]}"
+KIND = "security.scan"
 
 
 class ScanView(GateMixin, View):
@@ -72,10 +67,7 @@ class ScanView(GateMixin, View):
     def stage(self, upload) -> tuple[str, list[str]]:
         """Read the header (raises ImportFileError) and keep the file for the next steps; (token, headers)."""
         headers = scanner.read_headers(upload, upload.name)
-        token = secrets.token_hex(16)
-        staging.stage(upload, staged_path(self.request.user, token, upload.name))
-        self.request.session[f"scan:{token}"] = upload.name
-        return token, headers
+        return staging.stage(upload, owner=self.request.user, kind=KIND).token, headers
 
     def upload_step(self):
         user = self.request.user
@@ -107,12 +99,11 @@ class ScanView(GateMixin, View):
         request, user = self.request, self.request.user
         data = request.POST.copy()
         token = data.get("token", "")
-        name = request.session.get(f"scan:{token}")
-        if name is None or not token.isalnum():
+        staged = staging.find(user, token, KIND)
+        if staged is None:
             raise Http404
         if data.get("action") == "cancel":
-            staging.discard(staged_path(user, token, name))
-            request.session.pop(f"scan:{token}", None)
+            staging.discard(staged)
             return HttpResponseRedirect(request.path)
         file_error = ""
         replacement = request.FILES.get("file")
@@ -122,17 +113,12 @@ class ScanView(GateMixin, View):
             except ImportFileError as exc:
                 file_error = str(exc)
             else:
-                staging.discard(staged_path(user, token, name))
-                request.session.pop(f"scan:{token}", None)
-                token, name = new_token, replacement.name
-                data["token"] = token
-        path_ = staged_path(user, token, name)
-        if not path_.exists():
-            messages.error(request, _("The uploaded file is no longer available. Please upload it again."))
-            return HttpResponseRedirect(request.path)
+                staging.discard(staged)
+                staged = staging.find(user, new_token, KIND)
+                data["token"] = new_token
+        name = staged.name
         try:
-            with open(path_, "rb") as handle:
-                headers = scanner.read_headers(handle, name)
+            headers = scanner.read_headers(staging.open_file(staged), name)
         except ImportFileError as exc:  # the limits changed since the upload step
             form = ScanUploadForm(user=user)
             form.add_error(None, str(exc))
@@ -144,17 +130,16 @@ class ScanView(GateMixin, View):
             return self.page({"form": form, "filename": name, "headers": headers}, status=400)
         clean = form.cleaned_data
         try:
-            with open(path_, "rb") as handle:
-                result = scanner.read_scan(
-                    handle,
-                    name,
-                    columns=form.columns(),
-                    words=clean["words"],
-                    system=clean["system"],
-                    found_on=clean["found_on"],
-                    user=user,
-                    owner=clean["owner"] or user,  # someone answers for every finding: the importer, unless named
-                )
+            result = scanner.read_scan(
+                staging.open_file(staged),
+                name,
+                columns=form.columns(),
+                words=clean["words"],
+                system=clean["system"],
+                found_on=clean["found_on"],
+                user=user,
+                owner=clean["owner"] or user,  # someone answers for every finding: the importer, unless named
+            )
         except ImportFileError as exc:  # a row past a limit, or unreadable: the file as a whole cannot be used
             form.add_error("file", str(exc))
             return self.page({"form": form, "filename": name, "headers": headers}, status=400)
@@ -169,8 +154,7 @@ class ScanView(GateMixin, View):
         except ValidationError as exc:
             apply_errors(form, exc)
             return self.page(context, status=400)
-        staging.discard(path_)
-        request.session.pop(f"scan:{token}", None)
+        staging.discard(staged)
         if mapping is not None:
             request.session[LAST_USED] = mapping.pk
         count, system = len(result.rows), clean["system"].name

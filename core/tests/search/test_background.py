@@ -60,3 +60,23 @@ def test_a_large_import_is_indexed_like_a_small_one(monkeypatch):
     entries = dict(SearchEntry.objects.filter(object_type="core.unit").values_list("object_id", "tokens"))
     assert [entries[unit.pk] for unit in units] == [tokens(spec.text_of(unit)) for unit in units]
     assert search(cio, "数据共享中心")[0].total == 8
+
+
+def test_a_threaded_process_never_forks(monkeypatch):
+    """A threaded web worker (gunicorn's gthread) segments in the caller: a fork would copy the locks its other
+    threads hold."""
+    import threading
+
+    monkeypatch.setattr(background, "MIN_ROWS", 1)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not background.may_fork()
+        pending = background.tokens_later(["示例县财政局", "人社局"])
+        assert pending.future is None and pending.executor is None
+        assert pending.result() == [tokens("示例县财政局"), tokens("人社局")]
+    finally:
+        release.set()
+        other.join()
+    assert background.may_fork()
