@@ -8,9 +8,11 @@ import os
 import tempfile
 
 os.environ.setdefault("GOVCIO_DATA_DIR", tempfile.mkdtemp(prefix="govcio-test-"))
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    # Workers inherit the controller's directory: each gets its own inside it (staged files, uploads, keys).
-    os.environ["GOVCIO_DATA_DIR"] = os.path.join(os.environ["GOVCIO_DATA_DIR"], os.environ["PYTEST_XDIST_WORKER"])
+_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _worker and os.path.basename(os.environ["GOVCIO_DATA_DIR"]) != _worker:
+    # Workers inherit the controller's directory: each gets its own inside it (staged files, uploads, keys). A
+    # process a test starts inherits the worker's own, already named after it, and shares it.
+    os.environ["GOVCIO_DATA_DIR"] = os.path.join(os.environ["GOVCIO_DATA_DIR"], _worker)
 if os.environ.get("GOVCIO_TEST_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["GOVCIO_TEST_DATABASE_URL"]
 
