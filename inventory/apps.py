@@ -22,6 +22,9 @@ class InventoryConfig(AppConfig):
             core.demo.EXTENSIONS.append(extension)
 
         from .models import DataResource, ServiceItem, System
+        from .selectors import rollups
+
+        rollups.register()
 
         # URLs by view name: built from one reverse per model when an import indexes 100,000 rows.
         search.register(

@@ -1,6 +1,7 @@
 from .audit import AuditHead, AuditRecord
 from .base import GovModel, RestrictedQuerySet
 from .calendar import CalendarDay, CalendarYear, DayKind
+from .figures import Computed, Generation, Rollup, RollupMark
 from .files import Attachment
 from .notifications import Notification
 from .roles import Role, RoleAssignment, RolePermission
@@ -12,12 +13,16 @@ __all__ = [
     "AuditHead",
     "AuditRecord",
     "CalendarDay",
+    "Computed",
     "CalendarYear",
     "DayKind",
+    "Generation",
     "GovModel",
     "Notification",
     "RestrictedQuerySet",
     "Role",
+    "Rollup",
+    "RollupMark",
     "RoleAssignment",
     "RolePermission",
     "SearchEntry",

@@ -39,6 +39,10 @@ class Check:
     def weight(self) -> float:
         return rules().quality_weights[self.code]
 
+    def __reduce__(self):
+        """Pickled by its code (its conditions are functions): figures computed with it are kept in a shared cache."""
+        return check_by_code, (self.code,)
+
 
 def _running(today):
     return Q(status=c.SystemStatus.RUNNING)
@@ -68,6 +72,10 @@ RESOURCE_CHECKS = [
     ),
 ]
 CHECK_CODES = [check.code for check in SYSTEM_CHECKS + RESOURCE_CHECKS]
+
+
+def check_by_code(code: str) -> Check:
+    return next(check for check in SYSTEM_CHECKS + RESOURCE_CHECKS if check.code == code)
 
 
 @dataclass
