@@ -54,7 +54,8 @@ def ranking(user, systems, today=None) -> "Ranking":
     today = today or timezone.localdate()
     if systems.query.is_empty():
         return Ranking(user, systems, today, [])
-    key = (figures.query_key(systems.order_by()), today, weights()["version"])
+    computed = stored.state().computed_at  # a new run replaces the order without any audited write
+    key = (figures.query_key(systems.order_by()), today, weights()["version"], computed)
     return Ranking(user, systems, today, figures.cached("security.ranking", key, lambda: stored.order(systems, today)))
 
 
