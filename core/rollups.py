@@ -5,8 +5,10 @@
   touch (``note``) — the unit the record sits in now and, when it moved, the one it left — in the same
   transaction: a rolled-back change marks nothing, a committed one is marked when it becomes visible.
 - Before a figure is read, ``flush`` counts the marked units again, set-based (one grouped query per kind for all
-  of them), and removes the marks it has read. Counts that depend on the date (overdue, last active) are counted
-  again for every unit on the first look of a day. So a figure is exact at read time, on every process.
+  of them), and removes the marks it has read. So a figure is exact at read time, on every process. Counts that
+  depend on the date (overdue, last active) move at midnight: the first look of a day asks the background task to
+  count every unit again (``govcio rollups rebuild`` after midnight does it ahead); pages say until then that those
+  counts are of the day before.
 - A subtree's figure is the sum of its units' rows over the gate's path ranges (``rows``, ``total``).
 - Data written behind the services (raw SQL, a data migration) is not marked: ``govcio rollups rebuild`` counts
   everything again, ``govcio rollups check`` compares the rows with a full count.
@@ -22,8 +24,9 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tasks import task
 
-from core import figures, gate
+from core import figures, gate, tasks
 from core.models import Computed, Rollup, RollupMark, Unit
 from core.tree import subtree_q
 
@@ -112,35 +115,44 @@ def _counted_on() -> dt.date | None:
     return dt.date.fromisoformat(state["day"]) if state else None
 
 
-def _up_to_date(today: dt.date) -> bool:
-    """Counted today and nothing marked since: one query, the price of an exact figure when nothing changed."""
+def _state() -> tuple[dt.date | None, bool]:
+    """(the day the rows were counted for, whether anything is marked): one query."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT data FROM core_computed WHERE name = %s), EXISTS (SELECT 1 FROM core_rollupmark)", [STATE]
         )
         state, marked = cursor.fetchone()
-    if state is None or marked:
-        return False
     if isinstance(state, str):  # SQLite gives JSON as text
         state = json.loads(state)
-    return state.get("day") == str(today)
+    return (dt.date.fromisoformat(state["day"]) if state else None), bool(marked)
 
 
-def flush(today: dt.date | None = None) -> None:
-    """Count the marked units again (everything on a new day or before the first count): the rows are then exact."""
+def flush(today: dt.date | None = None) -> dt.date:
+    """Count the marked units again; returns the day the rows' date-dependent counts (overdue, last active) are of.
+
+    Nothing counted yet (a new installation): everything, now. Counted on an earlier day: a recount of everything
+    is asked of the background task (``recount_everything``; at province scale it takes tens of seconds) and,
+    until it lands, the marked units are counted for the same earlier day, so that sums never mix two days. When
+    nothing is marked and the rows are of today, this costs one query."""
     today = today or timezone.localdate()
-    if _up_to_date(today):
-        return
+    day, marked = _state()
+    if day is not None and day != today:
+        tasks.enqueue_once(recount_everything)
+    if day is not None and not marked:
+        return day
     with transaction.atomic():
         _lock()
+        day = _counted_on()
         marks = list(RollupMark.objects.values_list("pk", "unit_path"))
-        if _counted_on() != today:
-            _rebuild(today)
+        if day is None:
+            day = today
+            _rebuild(day)
         elif marks:
             ids = list(Unit.objects.filter(path__in={path for _pk, path in marks}).values_list("pk", flat=True))
-            _recount(ids, today)
+            _recount(ids, day)
         for start in range(0, len(marks), 1000):
             RollupMark.objects.filter(pk__in=[pk for pk, _path in marks[start : start + 1000]]).delete()
+    return day
 
 
 def _recount(ids: list[int], today: dt.date) -> None:
@@ -172,6 +184,12 @@ def _rebuild(today: dt.date) -> None:
     Computed.objects.update_or_create(name=STATE, defaults={"computed_at": timezone.now(), "data": {"day": str(today)}})
 
 
+@task()
+def recount_everything() -> None:
+    """The first look of a day asks for this (and ``govcio rollups rebuild`` run after midnight makes it moot)."""
+    rebuild()
+
+
 @transaction.atomic
 def rebuild() -> None:
     """Count every unit again (``govcio rollups rebuild``): after data written behind the services. Cached figures
@@ -184,12 +202,11 @@ def rebuild() -> None:
 
 def check() -> list[str]:
     """What differs between the rows and a full count (``govcio rollups check``), after counting the marks."""
-    today = timezone.localdate()
-    flush(today)
+    day = flush()
     problems = []
     for kind in KINDS.values():
         stored = dict(Rollup.objects.filter(kind=kind.name).values_list("unit_id", "data"))
-        counted = kind.count(None, today)
+        counted = kind.count(None, day)
         for unit in sorted(stored.keys() | counted.keys()):
             if _normal(stored.get(unit)) != _normal(counted.get(unit)):
                 problems.append(f"{kind.name} unit {unit}: stored {stored.get(unit)} counted {counted.get(unit)}")
@@ -206,7 +223,7 @@ def _normal(data):
 
 def rows(user, kind: str, unit=None, today: dt.date | None = None) -> list[tuple[int, str, str, dict]]:
     """(unit id, name, path, data) of the units whose ``kind`` rows the user may see, within ``unit``'s subtree
-    when given: counted up to date (for ``today``) first (``flush``)."""
+    when given: the marked units counted again first (``flush``)."""
     flush(today)
     found = KINDS[kind]
     scope = gate.scope_q(user, found.model, "view", path_field="unit__path")

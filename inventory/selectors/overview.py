@@ -82,6 +82,7 @@ class Overview:
     quality_score: float | None
     resources: dict | None = None  # None: the user may not see data resources
     services: dict | None = None
+    dated: dt.date | None = None  # the day the date-dependent counts are of, when not today (core.rollups.flush)
 
 
 def system_counts(today: dt.date, zombies: Q | None = None) -> dict:
@@ -209,6 +210,7 @@ def overview(user, *, unit=None, today: dt.date, can_resources: bool, can_servic
     exact at read time) over the gate's path ranges, and one aggregate for the service items."""
     from inventory.selectors.rollups import RESOURCES, SYSTEMS
 
+    day = rollups.flush(today)
     counts = system_counts(today, Q())
     rows = unit_rows(user, SYSTEMS, "owner_unit", unit, today)
     totals = summed(rows, counts)
@@ -262,6 +264,7 @@ def overview(user, *, unit=None, today: dt.date, can_resources: bool, can_servic
         ),
         resources=resource_totals(resource_totals_raw) if can_resources else None,
         services=service_totals(narrowed(ServiceItem.objects.restrict(user, "view"), unit)) if can_services else None,
+        dated=day if day != today else None,
     )
 
 

@@ -2,15 +2,18 @@
 whichever path changes it (a page, the API, an import, a command), and a mere read changes none
 (docs/decisions/0012-derived-figures.md)."""
 
+import datetime as dt
 import io
 
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from core import testing
+from core import figures, rollups, testing
+from core.models import Computed, Rollup
 from core.testing import csv_bytes
 from inventory.models import System
 from inventory.schemas import system_schema
@@ -108,3 +111,20 @@ class InventoryFreshnessTests(TestCase):
         self.assertIn("differ", str(raised.exception))
         call_command("rollups", "rebuild", stdout=io.StringIO())
         call_command("rollups", "check", stdout=io.StringIO())
+
+    def test_a_new_day_is_counted_by_the_background_task(self):
+        """At midnight the counts that depend on the date move: the first look of a day asks the task to count every
+        unit again and says, until it has, that those counts are of the day before."""
+        self.figures()
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        Computed.objects.filter(name=rollups.STATE).update(data={"day": str(yesterday)})
+        figures.note_write()  # (the cached overview of "today" was computed before the day was set back)
+        with self.captureOnCommitCallbacks(execute=False) as asked:
+            response = self.client.get(reverse("inventory:overview"))
+        self.assertContains(response, 'id="figures-dated"')
+        self.assertEqual(response.context["data"].dated, yesterday)
+        for callback in asked:
+            callback()
+        response = self.client.get(reverse("inventory:overview"))
+        self.assertNotContains(response, 'id="figures-dated"')
+        self.assertEqual(Rollup.objects.exclude(day=timezone.localdate()).count(), 0)

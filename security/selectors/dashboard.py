@@ -54,6 +54,7 @@ class Dashboard:
     findings_open: dict[str, int]
     risks: dict[str, int]
     trend: dict[str, list] = field(default_factory=dict)
+    dated: dt.date | None = None  # the day the date-dependent counts are of, when not today (core.rollups.flush)
 
 
 # Per-unit rollups (core.rollups): each unit's own counts, summed over the gate's path ranges when read. -------------
@@ -233,6 +234,7 @@ def _month(value) -> dt.date:
 
 def dashboard(user, *, unit=None, today: dt.date) -> Dashboard:
     """The dashboard's figures for the user's scope (``unit``'s subtree when given): sums of per-unit rollups."""
+    day = rollups.flush(today)
     filing, assessment, overdue = grading_counts(user, unit, today)
     findings = finding_counts(user, unit, today)
     risks = risk_counts(user, unit, today)
@@ -246,4 +248,5 @@ def dashboard(user, *, unit=None, today: dt.date) -> Dashboard:
         findings_open={"total": findings["open"], **{s: findings[s] for s in c.Severity.values}},
         risks=risks,
         trend=trend(findings["trend"], today),
+        dated=day if day != today else None,
     )
