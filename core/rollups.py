@@ -43,15 +43,14 @@ class Kind:
     name: str
     model: type  # the model whose view scope decides which units' rows a user sums
     count: Counter  # (unit ids, or None for all; the day) -> {unit id: data}, units with nothing left out
-    widen: Callable[[list[int] | None, dt.date], set[int]] | None = None  # more units a change reaches
 
 
 KINDS: dict[str, Kind] = {}
 WATCHERS: list[Callable[[list], None]] = []  # called with each batch's write entries, in its transaction
 
 
-def register(name: str, model, count: Counter, widen=None) -> None:
-    KINDS[name] = Kind(name, model, count, widen)
+def register(name: str, model, count: Counter) -> None:
+    KINDS[name] = Kind(name, model, count)
 
 
 def watch(callback: Callable[[list], None]) -> None:
@@ -160,11 +159,7 @@ def _recount(ids: list[int], today: dt.date) -> None:
         _rebuild(today)
         return
     for kind in KINDS.values():
-        units = set(ids) | (kind.widen(ids, today) if kind.widen else set())
-        if len(units) > FULL_ABOVE:
-            _write(kind, None, kind.count(None, today), today)
-        elif units:
-            _write(kind, sorted(units), kind.count(sorted(units), today), today)
+        _write(kind, sorted(ids), kind.count(sorted(ids), today), today)
 
 
 def _write(kind: Kind, ids: list[int] | None, counted: dict[int, dict], today: dt.date) -> None:
@@ -178,8 +173,6 @@ def _write(kind: Kind, ids: list[int] | None, counted: dict[int, dict], today: d
 
 def _rebuild(today: dt.date) -> None:
     for kind in KINDS.values():
-        if kind.widen:
-            kind.widen(None, today)  # lets the kind reset what it remembers between counts
         _write(kind, None, kind.count(None, today), today)
     Computed.objects.update_or_create(name=STATE, defaults={"computed_at": timezone.now(), "data": {"day": str(today)}})
 

@@ -83,6 +83,7 @@ class Overview:
     resources: dict | None = None  # None: the user may not see data resources
     services: dict | None = None
     dated: dt.date | None = None  # the day the date-dependent counts are of, when not today (core.rollups.flush)
+    replaceable: object = None  # when zombie criterion (b) was last found (inventory.replaceable.State)
 
 
 def system_counts(today: dt.date, zombies: Q | None = None) -> dict:
@@ -208,6 +209,7 @@ def overview(user, *, unit=None, today: dt.date, can_resources: bool, can_servic
     """The overview of the systems (and, when permitted, resources and service items) the user may view,
     optionally focused on ``unit``'s subtree: the sums of the units' rollups (``inventory.selectors.rollups``,
     exact at read time) over the gate's path ranges, and one aggregate for the service items."""
+    from inventory import replaceable
     from inventory.selectors.rollups import RESOURCES, SYSTEMS
 
     day = rollups.flush(today)
@@ -265,6 +267,7 @@ def overview(user, *, unit=None, today: dt.date, can_resources: bool, can_servic
         resources=resource_totals(resource_totals_raw) if can_resources else None,
         services=service_totals(narrowed(ServiceItem.objects.restrict(user, "view"), unit)) if can_services else None,
         dated=day if day != today else None,
+        replaceable=replaceable.state(),
     )
 
 

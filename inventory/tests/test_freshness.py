@@ -128,3 +128,24 @@ class InventoryFreshnessTests(TestCase):
         response = self.client.get(reverse("inventory:overview"))
         self.assertNotContains(response, 'id="figures-dated"')
         self.assertEqual(Rollup.objects.exclude(day=timezone.localdate()).count(), 0)
+
+    def test_a_copy_is_found_replaceable_by_the_background_task(self):
+        """Zombie criterion (b) compares every system with its peers: a task finds the set again after a write and
+        marks the units whose systems entered or left it; the overview says whether a run is pending."""
+        today = timezone.localdate()
+        common = {"owner_unit": self.tree.dept_a.pk, "status": "running", "user_scope": "public"}
+        common.update(purpose="不动产统一登记受理和发证", last_active_date=str(today))
+        original = {**common, "name": "甲县不动产登记系统", "code": "XT-FRESH-B1", "user_count": 5000}
+        copy = {**common, "name": "甲县不动产登记管理系统", "code": "XT-FRESH-B2", "user_count": 4000}
+        self.assertEqual(self.api.post(reverse("api:system-list"), original, format="json").status_code, 201)
+        before = self.client.get(reverse("inventory:overview")).context["data"].zombies
+        with self.captureOnCommitCallbacks(execute=False) as asked:
+            self.assertEqual(self.api.post(reverse("api:system-list"), copy, format="json").status_code, 201)
+        waiting = self.client.get(reverse("inventory:overview"))
+        self.assertTrue(waiting.context["data"].replaceable.pending)
+        self.assertEqual(waiting.context["data"].zombies, before)
+        for callback in asked:  # the commit: the task runs (the immediate backend in tests)
+            callback()
+        found = self.client.get(reverse("inventory:overview")).context["data"]
+        self.assertFalse(found.replaceable.pending)
+        self.assertEqual(found.zombies, before + 1)
