@@ -73,8 +73,19 @@ def note(entries) -> None:
     for entry in writes:
         paths.update(_left(entry))
     RollupMark.objects.bulk_create([RollupMark(unit_path=path) for path in sorted(paths)], batch_size=1000)
+    if any(_reference(entry.object_type) for entry in writes):
+        tasks.enqueue_once(recount_everything)  # the holiday calendar, say: deadlines everywhere may move
     for callback in WATCHERS:
         callback(writes)
+
+
+def _reference(object_type: str) -> bool:
+    """Reference data (a model scoped to no unit, such as the holiday calendar) can change counts in every unit."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return False
+    return getattr(model, "scope_path", "") is None
 
 
 def _left(entry) -> set[str]:
