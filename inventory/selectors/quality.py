@@ -7,6 +7,7 @@ grouped queries for the scores, whatever the number of records.
 """
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, reduce
@@ -39,10 +40,6 @@ class Check:
     def weight(self) -> float:
         return rules().quality_weights[self.code]
 
-    def __reduce__(self):
-        """Pickled by its code (its conditions are functions): figures computed with it are kept in a shared cache."""
-        return check_by_code, (self.code,)
-
 
 def _running(today):
     return Q(status=c.SystemStatus.RUNNING)
@@ -74,15 +71,28 @@ RESOURCE_CHECKS = [
 CHECK_CODES = [check.code for check in SYSTEM_CHECKS + RESOURCE_CHECKS]
 
 
-def check_by_code(code: str) -> Check:
-    return next(check for check in SYSTEM_CHECKS + RESOURCE_CHECKS if check.code == code)
+CHECKS = {check.code: check for check in SYSTEM_CHECKS + RESOURCE_CHECKS}
 
 
-@dataclass
-class Gap:
-    check: Check
-    failing: int
-    applicable: int
+class Gap(tuple):
+    """(check code, failing, applicable): a plain tuple, so that an overview of 10,000 units is cheap to build and to
+    keep in the shared cache; ``check`` looks the check up by its code."""
+
+    __slots__ = ()
+
+    def __new__(cls, code: str, failing: int, applicable: int):
+        return tuple.__new__(cls, (code, failing, applicable))
+
+    def __getnewargs__(self):
+        return tuple(self)
+
+    code = property(lambda self: self[0])
+    failing = property(lambda self: self[1])
+    applicable = property(lambda self: self[2])
+
+    @property
+    def check(self) -> Check:
+        return CHECKS[self[0]]
 
 
 @dataclass
@@ -108,10 +118,12 @@ class UnitQuality:
 
 def score(gaps: list[Gap]) -> float | None:
     weights = rules().quality_weights
-    total = sum(weights[gap.check.code] * gap.applicable for gap in gaps)
+    total = missing = 0
+    for code, failing, applicable in gaps:
+        total += weights[code] * applicable
+        missing += weights[code] * failing
     if not total:
         return None
-    missing = sum(weights[gap.check.code] * gap.failing for gap in gaps)
     return round(100 * (1 - missing / total), 1)
 
 
@@ -131,7 +143,13 @@ def check_counts(checks: list[Check], today: dt.date, *, prefix: str, base: Q | 
 
 def gaps_of(row: dict, checks: list[Check], prefix: str) -> list[Gap]:
     """The gaps counted by ``check_counts`` in one row (of a unit, or of totals)."""
-    return [Gap(check, row[f"{prefix}m{i}"], row[f"{prefix}n{i}"]) for i, check in enumerate(checks)]
+    return [Gap(code, row[failing], row[applicable]) for code, failing, applicable in _keys(tuple(checks), prefix)]
+
+
+@functools.cache
+def _keys(checks: tuple, prefix: str) -> list[tuple[str, str, str]]:
+    """(code, failing key, applicable key) of each check in rows counted by ``check_counts``."""
+    return [(check.code, f"{prefix}m{i}", f"{prefix}n{i}") for i, check in enumerate(checks)]
 
 
 def add_gaps(units: dict[int, "UnitQuality"], row: dict, group: str, checks: list[Check], prefix: str) -> None:
