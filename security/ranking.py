@@ -80,10 +80,11 @@ def requested(entries=None) -> None:
     tasks.enqueue_once(recompute)
 
 
-def order(systems, today: dt.date) -> list[tuple[int, int]]:
-    """(rank, system id) of ``systems`` (gated, filtered) in the stored order, ranks 1-based among them and shared
-    by equal scores. Never computed yet (a new installation): computed now. Computed on an earlier day (overdue
-    findings count by the date): a run is asked for and the stored order is used meanwhile."""
+def order(systems, today: dt.date, limit: int | None = None) -> list[tuple[int, int]]:
+    """(rank, system id) of ``systems`` (gated, filtered) in the stored order — the first ``limit`` only when given —
+    ranks 1-based among them and shared by equal scores. Never computed yet (a new installation): computed now.
+    Computed on an earlier day (overdue findings count by the date): a run is asked for and the stored order is
+    used meanwhile."""
     found = state()
     if found.computed_at is None:
         compute(today)
@@ -94,6 +95,8 @@ def order(systems, today: dt.date) -> list[tuple[int, int]]:
         .order_by("position")
         .values_list("score", "system_id")
     )
+    if limit is not None:
+        rows = rows[:limit]
     result, previous, rank = [], None, 0
     for position, (score, pk) in enumerate(rows, start=1):
         if score != previous:

@@ -73,7 +73,7 @@ class DashboardView(SecurityAnalysisMixin, View):
         key = (gate.grants_key(user), unit.pk if unit else None, today, get_language())
         data = figures.cached("security.dashboard", key, lambda: dashboard(user, unit=unit, today=today))
         systems = narrowed(System.objects.restrict(user, "view"), unit)
-        top = ranking(user, systems, today)[:TOP_SYSTEMS]
+        top = ranking(user, systems, today, TOP_SYSTEMS)[:TOP_SYSTEMS]
         within = f"?within={unit.pk}" if unit else ""
         context = {
             **self.common_context(),

@@ -48,15 +48,17 @@ class SecurityAnalysisMixin(GateMixin):
             raise deny(self.request, System)
 
 
-def ranking(user, systems, today=None) -> "Ranking":
-    """The ranked systems of ``systems`` (gated, filtered), in the order the background task last computed
-    (``security.ranking``); the rows a page shows are weighed again from their facts, a few at a time."""
+def ranking(user, systems, today=None, limit: int | None = None) -> "Ranking":
+    """The ranked systems of ``systems`` (gated, filtered) — the first ``limit`` only when given — in the order the
+    background task last computed (``security.ranking``); the rows a page shows are weighed again from their facts,
+    a few at a time."""
     today = today or timezone.localdate()
     if systems.query.is_empty():
         return Ranking(user, systems, today, [])
     computed = stored.state().computed_at  # a new run replaces the order without any audited write
-    key = (figures.query_key(systems.order_by()), today, weights()["version"], computed)
-    return Ranking(user, systems, today, figures.cached("security.ranking", key, lambda: stored.order(systems, today)))
+    key = (figures.query_key(systems.order_by()), today, weights()["version"], computed, limit)
+    found = figures.cached("security.ranking", key, lambda: stored.order(systems, today, limit))
+    return Ranking(user, systems, today, found)
 
 
 class Ranking(Sequence):
