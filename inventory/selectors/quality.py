@@ -7,7 +7,6 @@ grouped queries for the scores, whatever the number of records.
 """
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, reduce
@@ -143,13 +142,20 @@ def check_counts(checks: list[Check], today: dt.date, *, prefix: str, base: Q | 
 
 def gaps_of(row: dict, checks: list[Check], prefix: str) -> list[Gap]:
     """The gaps counted by ``check_counts`` in one row (of a unit, or of totals)."""
-    return [Gap(code, row[failing], row[applicable]) for code, failing, applicable in _keys(tuple(checks), prefix)]
+    return [Gap(code, row[failing], row[applicable]) for code, failing, applicable in _keys(checks, prefix)]
 
 
-@functools.cache
-def _keys(checks: tuple, prefix: str) -> list[tuple[str, str, str]]:
-    """(code, failing key, applicable key) of each check in rows counted by ``check_counts``."""
-    return [(check.code, f"{prefix}m{i}", f"{prefix}n{i}") for i, check in enumerate(checks)]
+_KEYS: dict[tuple, list[tuple[str, str, str]]] = {}
+
+
+def _keys(checks: list[Check], prefix: str) -> list[tuple[str, str, str]]:
+    """(code, failing key, applicable key) of each check in rows counted by ``check_counts``, worked out once per
+    list of checks (by their codes: hashing a check would translate its label)."""
+    key = (prefix, *(check.code for check in checks))
+    found = _KEYS.get(key)
+    if found is None:
+        found = _KEYS[key] = [(code, f"{prefix}m{i}", f"{prefix}n{i}") for i, code in enumerate(key[1:])]
+    return found
 
 
 def add_gaps(units: dict[int, "UnitQuality"], row: dict, group: str, checks: list[Check], prefix: str) -> None:
