@@ -73,25 +73,7 @@ CHECK_CODES = [check.code for check in SYSTEM_CHECKS + RESOURCE_CHECKS]
 CHECKS = {check.code: check for check in SYSTEM_CHECKS + RESOURCE_CHECKS}
 
 
-class Gap(tuple):
-    """(check code, failing, applicable): a plain tuple, so that an overview of 10,000 units is cheap to build and to
-    keep in the shared cache; ``check`` looks the check up by its code."""
-
-    __slots__ = ()
-
-    def __new__(cls, code: str, failing: int, applicable: int):
-        return tuple.__new__(cls, (code, failing, applicable))
-
-    def __getnewargs__(self):
-        return tuple(self)
-
-    code = property(lambda self: self[0])
-    failing = property(lambda self: self[1])
-    applicable = property(lambda self: self[2])
-
-    @property
-    def check(self) -> Check:
-        return CHECKS[self[0]]
+Gap = tuple[str, int, int]  # (check code, failing, applicable): plain tuples, cheap to keep in the shared cache
 
 
 @dataclass
@@ -103,11 +85,11 @@ class UnitQuality:
 
     @property
     def missing(self) -> list[Gap]:
-        return [gap for gap in self.gaps if gap.failing]
+        return [gap for gap in self.gaps if gap[1]]
 
     @property
     def failing(self) -> int:
-        return sum(gap.failing for gap in self.gaps)
+        return sum(failing for _code, failing, _applicable in self.gaps)
 
     @cached_property
     def score(self) -> float | None:
@@ -142,7 +124,7 @@ def check_counts(checks: list[Check], today: dt.date, *, prefix: str, base: Q | 
 
 def gaps_of(row: dict, checks: list[Check], prefix: str) -> list[Gap]:
     """The gaps counted by ``check_counts`` in one row (of a unit, or of totals)."""
-    return [Gap(code, row[failing], row[applicable]) for code, failing, applicable in _keys(checks, prefix)]
+    return [(code, row[failing], row[applicable]) for code, failing, applicable in _keys(checks, prefix)]
 
 
 _KEYS: dict[tuple, list[tuple[str, str, str]]] = {}
