@@ -54,6 +54,18 @@ def graph() -> None:
         build()
 
 
+def derived() -> list:
+    """Count the per-unit rollups and weigh the fusion ranking from scratch, as after loading data behind the
+    services (and, for the rollups, as the first look of each day does): timed, so that every scenario starts from
+    figures that are up to date."""
+    from bench.harness import result, timed
+
+    return [
+        result("rollups rebuild (every unit, every kind)", timed(lambda: call_command("rollups", "rebuild"), 1, 0)),
+        result("fusion ranking computed (every system)", timed(lambda: call_command("ranking", "compute"), 1, 0)),
+    ]
+
+
 def vacuum() -> None:
     """On PostgreSQL, what autovacuum does in production: statistics for the planner after a bulk load, and the dead
     rows of rolled-back benchmark imports cleared (a 500-row table bloated by them took 140 ms to read). SQLite has

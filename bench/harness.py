@@ -33,6 +33,18 @@ def timed(fn: Callable[[], object], iterations: int, warmup: int = 1) -> list[fl
     return samples
 
 
+def timed_after(setup: Callable[[], object], fn: Callable[[], object], iterations: int) -> list[float]:
+    """``setup()`` untimed, then ``fn()`` timed, ``iterations`` times: a first look after a change."""
+    samples = []
+    for _ in range(iterations):
+        setup()
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
 @dataclass
 class Result:
     scenario: str

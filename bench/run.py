@@ -70,6 +70,8 @@ def main(argv=None) -> int:
     results = []
     if generation is not None:
         results.append(generation)
+    if not args.generate:
+        results.extend(dataset.derived())
     for name, scenario in SCENARIOS.items():
         if args.generate or (wanted and name not in wanted):
             continue

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core import audit_anchor, audit_key, bulk, context
+from core import audit_anchor, audit_key, bulk, context, rollups
 from core.audit_verify import (
     ODD_VALUES,
     PREDECESSOR_MISMATCH,
@@ -207,6 +207,7 @@ def append_many(entries: Iterable[Entry]) -> list[AuditRecord]:
     seq, prev = chain
     head.seq, head.hash = seq, prev
     AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev, **sealed)
+    rollups.note(entries)  # the figures this batch changes, in its transaction (core.rollups)
     return bulk.instances(AuditRecord, records, saved_in=connection.alias)
 
 

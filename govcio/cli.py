@@ -15,6 +15,9 @@ govcio audit anchor                write the day's head to the anchor file and t
 govcio audit purge --before DATE   delete audit records older than a date (never younger than 180 days)
 govcio search rebuild              recompute the search index
 govcio graph build                 build the impact graph now (the worker builds it after every change of links)
+govcio rollups rebuild             count the per-unit figures again (after data written behind the services)
+govcio rollups check               compare the per-unit figures with a full count
+govcio ranking compute             weigh the fusion ranking now (a background task does it after writes)
 govcio cleanup                     delete staged import files a day old (run daily)
 govcio <any management command>
 """

@@ -28,6 +28,9 @@ class InventoryConfig(AppConfig):
 
         rules.register(System, graph.systems_changed)  # the impact graph, built by a task after the commit
         rules.register(Link, graph.links_changed)
+        from .selectors import rollups
+
+        rollups.register()
 
         # URLs by view name: built from one reverse per model when an import indexes 100,000 rows.
         search.register(

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from bench import dataset
 from bench.harness import result, timed
-from bench.scenarios.core import LIST_MS, OVERVIEW_MS, _get, cold_look
+from bench.scenarios.core import COLD_MS, LIST_MS, OVERVIEW_MS, _get, cold
 
 DETAIL_MS, IMPACT_MS = 50, 100
 
@@ -84,9 +84,7 @@ def overview(ctx):
     url = reverse("inventory:overview")
     base = timed(lambda: list(System.objects.values("status", "hosting")), ctx.iterations)
     return [
-        result(
-            "inventory overview, after a change (cold)", timed(cold_look(client, url), 1 if ctx.smoke else 5, 0), base
-        ),
+        result("inventory overview, after a change (cold)", cold(ctx, client, url), base, COLD_MS),
         result(
             "inventory overview (whole subtree)", timed(lambda: _get(client, url), ctx.iterations), base, OVERVIEW_MS
         ),

@@ -1,6 +1,7 @@
 from .audit import AuditHead, AuditRecord
 from .base import GovModel, RestrictedQuerySet
 from .calendar import CalendarDay, CalendarYear, DayKind
+from .figures import Computed, Generation, Rollup, RollupMark
 from .files import Attachment
 from .imports import ImportUpload
 from .notifications import Notification
@@ -13,13 +14,17 @@ __all__ = [
     "AuditHead",
     "AuditRecord",
     "CalendarDay",
+    "Computed",
     "CalendarYear",
     "DayKind",
+    "Generation",
     "GovModel",
     "ImportUpload",
     "Notification",
     "RestrictedQuerySet",
     "Role",
+    "Rollup",
+    "RollupMark",
     "RoleAssignment",
     "RolePermission",
     "SearchEntry",

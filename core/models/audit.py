@@ -64,7 +64,7 @@ class AuditRecord(models.Model):
         # varchar_pattern_ops index on PostgreSQL for LIKE, which nothing here uses: one more write per record.)
         indexes = [
             models.Index(fields=["actor", "seq"], name="core_audit_actor_seq"),
-            models.Index(fields=["object_type", "seq"], name="core_audit_object_type"),  # core.versions
+            models.Index(fields=["object_type", "seq"], name="core_audit_object_type"),  # latest events of a type
             models.Index(fields=["unit_path"], name="core_audit_unit_path"),
         ]
 

@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import audit, gate, names, versions
+from core import audit, figures, gate, names
 from core.choices import AuditAction, AuditCategory, Outcome
 from core.services import ConflictError, object_create, object_delete, object_update, objects_delete, snapshot
 
@@ -99,11 +99,11 @@ class GateMixin(LoginRequiredMixin):
 
 
 class CountedPaginator(Paginator):
-    """Pages whose total is remembered until the rows it counts change (``core.versions.count``)."""
+    """Pages whose total is kept in the shared cache until the next write (``core.figures.count``)."""
 
     @cached_property
     def count(self) -> int:
-        return versions.count(self.object_list)
+        return figures.count(self.object_list)
 
 
 class ObjectListView(GateMixin, View):

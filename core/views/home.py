@@ -5,23 +5,21 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from core import gate, versions
+from core import figures, gate
 from core.choices import UnitKind
 from core.models import AuditRecord, Unit
 
 # Modules add cards to the home page by appending callables: card(request) -> dict | None. A card that declares
-# ``card.reads = [record types]`` (``app_label.model``) depends only on the user's scope, the day and the language,
-# and is remembered until a record of those types changes (core.versions): at province scale each card sums
-# hundreds of thousands of rows.
+# ``card.shared = True`` depends only on the user's scope, the day and the language, and is kept in the shared cache
+# until the next write (core.figures).
 HOME_CARDS: list = []
 
 
 def card(make, request) -> dict | None:
-    reads = getattr(make, "reads", None)
-    if reads is None:
+    if not getattr(make, "shared", False):
         return make(request)
     key = (gate.grants_key(request.user), timezone.localdate(), get_language())
-    return versions.remember(f"home:{make.__module__}.{make.__qualname__}", key, reads, lambda: make(request))
+    return figures.cached(f"home:{make.__module__}.{make.__qualname__}", key, lambda: make(request))
 
 
 @login_required
@@ -34,7 +32,7 @@ def home(request):
     context = {
         "kinds": kinds,
         "unit_total": sum(by_kind.values()),
-        "people_total": versions.count(User.objects.restrict(user, "view"))
+        "people_total": figures.count(User.objects.restrict(user, "view"))
         if gate.has_perm(user, User, "view")
         else None,
         "recent": (

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import gate, panels, versions
+from core import figures, gate, panels
 from core.filtersets import UnitFilterSet
 from core.forms import UnitForm, UnitMoveForm
 from core.io import CellError
@@ -54,7 +54,7 @@ class UnitView(ObjectView):
         counts = {
             "children": children.count(),
             "subtree_units": subtree.count() - 1,
-            "people": versions.subtree_count(user, User, User.scope_path, obj.path),
+            "people": figures.subtree_count(user, User, User.scope_path, obj.path),
         }
         ancestors = (
             Unit.objects.restrict(user, "view")

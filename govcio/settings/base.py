@@ -259,6 +259,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Figures shared by every process (core.figures): the database cache by default; Redis when GOVCIO_REDIS_URL is set
+# (production, several machines). The cache table is made by migration core 0010.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["GOVCIO_REDIS_URL"]}
+        if os.environ.get("GOVCIO_REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "govcio_cache"}
+    )
+}
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("GOVCIO_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

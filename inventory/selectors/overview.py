@@ -1,9 +1,10 @@
 """The inventory overview: what the estate is, where it runs, what it costs and how it is kept (DOMAIN.md §1,
 "make the effect of informatization visible").
 
-Every number comes from a grouped or aggregate query over the gated querysets, so the page costs the same dozen
-queries for a township or a city. "In service" means every status but retired: cloud and domestic shares, O&M cost
-and MLPS levels describe the systems that still run or are coming, while build cost counts everything ever built.
+Every number of systems and resources is a sum of per-unit rollups kept exact from the write path (core.rollups),
+so the page costs the same few queries for a township or a province. "In service" means every status but retired:
+cloud and domestic shares, O&M cost and MLPS levels describe the systems that still run or are coming, while build
+cost counts everything ever built.
 """
 
 import datetime as dt
@@ -13,12 +14,11 @@ from decimal import Decimal
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
+from core import rollups
 from core.focus import narrowed
-from core.models import Unit
 from inventory import choices as c
-from inventory.models import DataResource, ServiceItem, System
+from inventory.models import ServiceItem, System
 from inventory.selectors import quality
-from inventory.zombies import zombie_q
 
 IN_SERVICE = ~Q(status=c.SystemStatus.RETIRED)
 MLPS_LEVELS = (1, 2, 3, 4, 5)
@@ -82,6 +82,8 @@ class Overview:
     quality_score: float | None
     resources: dict | None = None  # None: the user may not see data resources
     services: dict | None = None
+    dated: dt.date | None = None  # the day the date-dependent counts are of, when not today (core.rollups.flush)
+    replaceable: object = None  # when zombie criterion (b) was last found (inventory.replaceable.State)
 
 
 def system_counts(today: dt.date, zombies: Q | None = None) -> dict:
@@ -150,17 +152,6 @@ def fetch(queryset) -> list[dict]:
 SUMS = ("build_cost", "om_cost")
 
 
-def name_units(user, rows: list[dict], group: str, known: dict[int, tuple[str, str]]) -> None:
-    """Add ``{group}__name`` and ``__path`` to rows grouped by key alone: from ``known`` (the system rows) or one
-    gated query for the units that own no system."""
-    missing = {row[group] for row in rows} - known.keys()
-    if missing:
-        units = Unit.objects.restrict(user, "view").filter(pk__in=missing).values_list("pk", "name", "path")
-        known = {**known, **{pk: (name, path) for pk, name, path in units}}
-    for row in rows:
-        row[f"{group}__name"], row[f"{group}__path"] = known.get(row[group], ("", ""))
-
-
 def summed(rows: list[dict], keys) -> dict:
     """Totals of grouped rows: every count and sum adds up across units (None sums stay out)."""
     return {key: sum(row[key] or 0 for row in rows) for key in keys}
@@ -201,21 +192,32 @@ def service_totals(services) -> dict:
     return {**totals, "share": share(totals["delivered"], totals["total"])}
 
 
+def unit_rows(user, kind: str, group: str, unit, today: dt.date) -> list[dict]:
+    """The per-unit rollups of ``kind`` in the user's scope (and ``unit``'s subtree) as grouped rows: the counts,
+    ``{group}`` (the unit's key), ``{group}__name`` and ``{group}__path``; costs back in 10k yuan."""
+    found = []
+    for pk, name, path, data in rollups.rows(user, kind, unit, today):
+        row = {**data, group: pk, f"{group}__name": name, f"{group}__path": path}
+        for key in SUMS:
+            if key in row:
+                row[key] = Decimal(row[key] or 0) / 100
+        found.append(row)
+    return found
+
+
 def overview(user, *, unit=None, today: dt.date, can_resources: bool, can_services: bool) -> Overview:
     """The overview of the systems (and, when permitted, resources and service items) the user may view,
-    optionally focused on ``unit``'s subtree, in a handful of queries whatever the size of the scope: two small
-    aggregates fingerprinting zombie criterion (b) (two more to compute it when it is not cached), one grouped
-    query for the systems (every count, the quality checks and the zombie count), one for the resources (plus
-    one for the names of units owning no system, when there are such), one for the service items."""
-    systems = narrowed(System.objects.restrict(user, "view"), unit)
-    counts = system_counts(today, zombie_q(systems, today=today))
-    rows = grouped(systems, "owner_unit", counts)
+    optionally focused on ``unit``'s subtree: the sums of the units' rollups (``inventory.selectors.rollups``,
+    exact at read time) over the gate's path ranges, and one aggregate for the service items."""
+    from inventory import replaceable
+    from inventory.selectors.rollups import RESOURCES, SYSTEMS
+
+    day = rollups.flush(today)
+    counts = system_counts(today, Q())
+    rows = unit_rows(user, SYSTEMS, "owner_unit", unit, today)
     totals = summed(rows, counts)
-    resources = narrowed(DataResource.objects.restrict(user, "view"), unit)
     r_counts = resource_counts(today)
-    resource_rows = grouped(resources, "provider", r_counts, names=False) if can_resources else []
-    known = {row["owner_unit"]: (row["owner_unit__name"], row["owner_unit__path"]) for row in rows}
-    name_units(user, resource_rows, "provider", known)
+    resource_rows = unit_rows(user, RESOURCES, "provider", unit, today) if can_resources else []
     units: dict[int, quality.UnitQuality] = {}
     for row in rows:
         quality.add_gaps(units, row, "owner_unit", quality.SYSTEM_CHECKS, "q")
@@ -264,6 +266,8 @@ def overview(user, *, unit=None, today: dt.date, can_resources: bool, can_servic
         ),
         resources=resource_totals(resource_totals_raw) if can_resources else None,
         services=service_totals(narrowed(ServiceItem.objects.restrict(user, "view"), unit)) if can_services else None,
+        dated=day if day != today else None,
+        replaceable=replaceable.state(),
     )
 
 

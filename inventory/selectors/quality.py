@@ -70,11 +70,10 @@ RESOURCE_CHECKS = [
 CHECK_CODES = [check.code for check in SYSTEM_CHECKS + RESOURCE_CHECKS]
 
 
-@dataclass
-class Gap:
-    check: Check
-    failing: int
-    applicable: int
+CHECKS = {check.code: check for check in SYSTEM_CHECKS + RESOURCE_CHECKS}
+
+
+Gap = tuple[str, int, int]  # (check code, failing, applicable): plain tuples, cheap to keep in the shared cache
 
 
 @dataclass
@@ -86,11 +85,11 @@ class UnitQuality:
 
     @property
     def missing(self) -> list[Gap]:
-        return [gap for gap in self.gaps if gap.failing]
+        return [gap for gap in self.gaps if gap[1]]
 
     @property
     def failing(self) -> int:
-        return sum(gap.failing for gap in self.gaps)
+        return sum(failing for _code, failing, _applicable in self.gaps)
 
     @cached_property
     def score(self) -> float | None:
@@ -100,10 +99,12 @@ class UnitQuality:
 
 def score(gaps: list[Gap]) -> float | None:
     weights = rules().quality_weights
-    total = sum(weights[gap.check.code] * gap.applicable for gap in gaps)
+    total = missing = 0
+    for code, failing, applicable in gaps:
+        total += weights[code] * applicable
+        missing += weights[code] * failing
     if not total:
         return None
-    missing = sum(weights[gap.check.code] * gap.failing for gap in gaps)
     return round(100 * (1 - missing / total), 1)
 
 
@@ -123,7 +124,20 @@ def check_counts(checks: list[Check], today: dt.date, *, prefix: str, base: Q | 
 
 def gaps_of(row: dict, checks: list[Check], prefix: str) -> list[Gap]:
     """The gaps counted by ``check_counts`` in one row (of a unit, or of totals)."""
-    return [Gap(check, row[f"{prefix}m{i}"], row[f"{prefix}n{i}"]) for i, check in enumerate(checks)]
+    return [(code, row[failing], row[applicable]) for code, failing, applicable in _keys(checks, prefix)]
+
+
+_KEYS: dict[tuple, list[tuple[str, str, str]]] = {}
+
+
+def _keys(checks: list[Check], prefix: str) -> list[tuple[str, str, str]]:
+    """(code, failing key, applicable key) of each check in rows counted by ``check_counts``, worked out once per
+    list of checks (by their codes: hashing a check would translate its label)."""
+    key = (prefix, *(check.code for check in checks))
+    found = _KEYS.get(key)
+    if found is None:
+        found = _KEYS[key] = [(code, f"{prefix}m{i}", f"{prefix}n{i}") for i, code in enumerate(key[1:])]
+    return found
 
 
 def add_gaps(units: dict[int, "UnitQuality"], row: dict, group: str, checks: list[Check], prefix: str) -> None:

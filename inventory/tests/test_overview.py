@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core import versions
+from core import testing
 from core.testing import build_tree, make_user
 from inventory import choices as c
 from inventory.cards import inventory_card
@@ -347,7 +347,7 @@ class OverviewPageTests(TestCase):
                     item.systems.add(system)
             self.client.force_login(self.cio)
             cache.clear()  # compare the same path: criterion (b) computed, not read from the cache
-            versions.forget()  # nor the overview (test data made through the ORM is not audited)
+            testing.recount()  # nor the overview (test data made through the ORM is not audited)
             with CaptureQueriesContext(connection) as ctx:
                 self.assertEqual(self.client.get(reverse("inventory:overview")).status_code, 200)
             counts.append(len(ctx.captured_queries))

@@ -13,7 +13,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import audit, gate, versions
+from core import audit, figures, gate
 from core.choices import AuditAction
 from core.focus import focus_unit, government_choices, narrowed
 from core.io import export_response
@@ -84,23 +84,15 @@ class OverviewView(GateMixin, View):
         return render(request, "inventory/overview.html", context)
 
 
-# What the overview counts: a change to any of these (audited, as every change is) computes it again.
-OVERVIEW_TYPES = [
-    f"inventory.{name}" for name in ("system", "dataresource", "dataitem", "serviceitem", "link", "zombiereview")
-] + ["core.unit"]
-
-
 def cached_overview(user, unit, can_resources: bool, can_services: bool):
-    """``overview`` for the user's scope and focus, computed again after any change to what it counts (or the day,
-    or the language of its labels): at province scale its two grouped queries over every system and resource cost
-    more than a second."""
+    """``overview`` for the user's scope and focus, kept in the shared cache until the next write (or the next day,
+    or in another language): summing a province's 14,000 units' rollups costs more than reading the result."""
     today = timezone.localdate()
     scope = tuple(tuple(sorted(gate.unit_paths(user, model, "view"))) for model in (System, DataResource, ServiceItem))
     key = (scope, unit.pk if unit else None, today, can_resources, can_services, get_language())
-    return versions.remember(
+    return figures.cached(
         "inventory.overview",
         key,
-        OVERVIEW_TYPES,
         lambda: overview(user, unit=unit, today=today, can_resources=can_resources, can_services=can_services),
     )
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from inventory.selectors import quality
+
 DASH = "—"
 
 
@@ -61,7 +63,7 @@ def quality_units(units) -> list[dict]:
                 "name": unit.name,
                 "score": DASH if score is None else score,
                 "tone": tone or "bg-green-lt",
-                "gaps": [(gap.check.label, gap.failing, gap.applicable) for gap in unit.missing],
+                "gaps": [(quality.CHECKS[code].label, failing, total) for code, failing, total in unit.missing],
                 "records_url": reverse("inventory:quality_records", args=[unit.unit_id]),
             }
         )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from core import gate, names, panels, versions
+from core import figures, gate, names, panels
 from core.io.checks import resolve_codes
 from core.params import choice_param
 from core.tables import choice_labels
@@ -75,10 +75,10 @@ class SystemView(ObjectView):
         """The first ``LINKS_SHOWN`` links one way, as values with the other end's name, unit and visibility (its
         unit path checked in Python, as ``restrict`` would in SQL): a hub has hundreds of links, and the list page
         pages through them all. Sorting a province hub's 1,600 links by the other end costs 12 ms, so the rows are
-        remembered until a link, system, unit or resource changes (``core.versions``)."""
+        kept in the shared cache until the next write (``core.figures``)."""
         user = self.request.user
         mine, other = ("from_system", "to_system") if outgoing else ("to_system", "from_system")
-        found = versions.rows(
+        found = figures.rows(
             links.filter(**{mine: obj})
             .annotate(resource_count=RESOURCE_COUNT)
             .values(
@@ -122,10 +122,9 @@ class SystemView(ObjectView):
         user = self.request.user
         links = Link.objects.restrict(user, "view")
         mine = links.filter(Q(from_system=obj) | Q(to_system=obj))
-        counts = versions.remember(
+        counts = figures.cached(
             "inventory.system_links",
-            versions.query_key(mine),
-            versions.labels_of_query(mine),
+            figures.query_key(mine),
             lambda: mine.aggregate(
                 out=Count("pk", filter=Q(from_system=obj)), back=Count("pk", filter=Q(to_system=obj))
             ),
@@ -472,7 +471,7 @@ def unit_panel(model, unit_path: str, list_name: str, label):
     def panel(request, unit):
         if not gate.has_perm(request.user, model, "view"):
             return None
-        count = versions.subtree_count(request.user, model, unit_path, unit.path)
+        count = figures.subtree_count(request.user, model, unit_path, unit.path)
         return {"label": label, "count": count, "url": reverse(list_name) + f"?within={unit.pk}"}
 
     return panel

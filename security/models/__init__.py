@@ -5,6 +5,7 @@ from .assessments import Assessment, CryptoAssessment, CryptoItemResult
 from .findings import Finding, ScannerMapping
 from .grading import ExpertOpinion, Grading
 from .policy import SecurityPolicy
+from .ranking import RankedSystem
 from .risks import Risk
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "ExpertOpinion",
     "Finding",
     "Grading",
+    "RankedSystem",
     "Risk",
     "ScannerMapping",
     "SecurityPolicy",

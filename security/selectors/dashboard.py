@@ -1,5 +1,6 @@
-"""The security dashboard's numbers for a scope (the user's, or any unit in it): a fixed number of grouped or
-aggregate queries over gated querysets, whatever the number of systems or departments.
+"""The security dashboard's numbers for a scope (the user's, or any unit in it): sums over the gate's path ranges of
+per-unit rollups (core.rollups), each unit's own counts kept exact from the write path — the same few queries
+whatever the number of systems or departments. Each section sums the units where the user may view its records.
 
 - levels by department: systems in service (every status but retired) by MLPS level — the grading's, else the level
   recorded on the system — one GROUP BY owning department;
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 
-from core.focus import narrowed
+from core import rollups
 from core.workdays import add_months
 from inventory import choices as ic
 from inventory.models import System
@@ -53,47 +54,130 @@ class Dashboard:
     findings_open: dict[str, int]
     risks: dict[str, int]
     trend: dict[str, list] = field(default_factory=dict)
+    dated: dt.date | None = None  # the day the date-dependent counts are of, when not today (core.rollups.flush)
 
 
-def level_by_department(user, unit) -> list[Department]:
-    systems = narrowed(System.objects.restrict(user, "view"), unit).filter(IN_SERVICE)
+# Per-unit rollups (core.rollups): each unit's own counts, summed over the gate's path ranges when read. -------------
+
+LEVEL_ROWS, GRADING_ROWS, CRYPTO_ROWS = "security.levels", "security.gradings", "security.crypto"
+FINDING_ROWS, RISK_ROWS = "security.findings", "security.risks"
+
+
+def _by_unit(queryset, group: str, counts: dict, ids) -> dict[int, dict]:
+    if ids is not None:
+        queryset = queryset.filter(**{f"{group}__in": ids})
+    return {row.pop(group): row for row in queryset.order_by().values(group).annotate(**counts)}
+
+
+def count_levels(ids, today: dt.date) -> dict[int, dict]:
+    """Systems in service by MLPS level — the grading's, else the level recorded on the system."""
     counts = {f"l{n}": Count("pk", filter=Q(lvl=n)) for n in LEVELS}
-    rows = (
-        systems.order_by()
+    systems = System.objects.filter(IN_SERVICE).alias(lvl=Coalesce("grading__level", "mlps_level"))
+    return _by_unit(systems, "owner_unit", {"none": Count("pk", filter=Q(lvl__isnull=True)), **counts}, ids)
+
+
+def count_gradings(ids, today: dt.date) -> dict[int, dict]:
+    """Filing, assessment and the overdue dates of gradings at level 2 and above of systems in service."""
+    filed = Q(state=c.GradingState.FILED)
+    gradings = Grading.objects.filter(level__gte=2).exclude(system__status=ic.SystemStatus.RETIRED)
+    counts = {
+        "graded": Count("pk"),
+        "filed": Count("pk", filter=filed),
+        "filing_overdue": Count("pk", filter=~filed & Q(filing_due__lt=today)),
+        "assessment_current": Count("pk", filter=filed & Q(next_assessment_due__gte=today)),
+        "assessment_overdue": Count("pk", filter=filed & Q(next_assessment_due__lt=today)),
+        "assessment_none": Count("pk", filter=filed & Q(next_assessment_due__isnull=True)),
+        "inspection_overdue": Count("pk", filter=filed & Q(next_self_inspection_due__lt=today)),
+    }
+    return _by_unit(gradings, "system__owner_unit", counts, ids)
+
+
+def count_crypto(ids, today: dt.date) -> dict[int, dict]:
+    """Systems at level 3 and above by their latest crypto assessment."""
+    latest = CryptoAssessment.objects.filter(system=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    systems = (
+        System.objects.filter(IN_SERVICE)
         .alias(lvl=Coalesce("grading__level", "mlps_level"))
-        .values("owner_unit", "owner_unit__name", "owner_unit__path")
-        .annotate(none=Count("pk", filter=Q(lvl__isnull=True)), **counts)
+        .filter(lvl__gte=3)
+        .alias(due=Subquery(latest.values("next_due")[:1]), conclusion=Subquery(latest.values("conclusion")[:1]))
     )
-    departments = [
-        Department(
-            unit_id=row["owner_unit"],
-            name=row["owner_unit__name"],
-            path=row["owner_unit__path"],
-            levels={n: row[f"l{n}"] for n in LEVELS},
-            not_graded=row["none"],
-        )
-        for row in rows
+    assessed = Q(conclusion__isnull=False)
+    passing = assessed & Q(conclusion__in=PASSING)
+    counts = {
+        "total": Count("pk"),
+        "never": Count("pk", filter=~assessed),
+        "failed": Count("pk", filter=assessed & ~Q(conclusion__in=PASSING)),
+        "overdue": Count("pk", filter=passing & Q(due__lt=today)),
+        "current": Count("pk", filter=passing & (Q(due__gte=today) | Q(due__isnull=True))),
+    }
+    return _by_unit(systems, "owner_unit", counts, ids)
+
+
+def count_findings(ids, today: dt.date) -> dict[int, dict]:
+    """Unverified findings (by severity, and past their deadline) and the last 12 months' trend."""
+    unverified = ~Q(status=c.FindingStatus.VERIFIED)
+    counts = {s: Count("pk", filter=unverified & Q(severity=s)) for s in c.Severity.values}
+    counts.update(open=Count("pk", filter=unverified), overdue=Count("pk", filter=unverified & Q(deadline__lt=today)))
+    found = _by_unit(Finding.objects.all(), "system__owner_unit", counts, ids)
+    span = months(today)
+    findings = Finding.objects.order_by()
+    if ids is not None:
+        findings = findings.filter(system__owner_unit__in=ids)
+    opened = (
+        findings.filter(found_on__gte=span[0])
+        .annotate(month=TruncMonth("found_on"))
+        .values_list("system__owner_unit", "month")
+        .annotate(n=Count("pk"))
+    )
+    verified = (
+        findings.filter(status=c.FindingStatus.VERIFIED, verified_at__date__gte=span[0])
+        .annotate(month=TruncMonth("verified_at"))
+        .values_list("system__owner_unit", "month")
+        .annotate(n=Count("pk"))
+    )
+    for name, rows in (("opened", opened), ("verified", verified)):
+        for unit, month, n in rows:
+            found[unit].setdefault(name, {})[_month(month).strftime("%Y-%m")] = n
+    return found
+
+
+def count_risks(ids, today: dt.date) -> dict[int, dict]:
+    active = ~Q(status=c.RiskStatus.CLOSED)
+    risks = Risk.objects.alias(score=F("likelihood") * F("impact"))
+    counts = {
+        "open": Count("pk", filter=active),
+        "overdue": Count("pk", filter=active & Q(due_date__lt=today)),
+        "severe": Count("pk", filter=active & Q(score__gte=10)),  # high (10–16) and extreme (20–25)
+    }
+    return _by_unit(risks, "unit", counts, ids)
+
+
+def register() -> None:
+    rollups.register(LEVEL_ROWS, System, count_levels)
+    rollups.register(GRADING_ROWS, Grading, count_gradings)
+    rollups.register(CRYPTO_ROWS, System, count_crypto)
+    rollups.register(FINDING_ROWS, Finding, count_findings)
+    rollups.register(RISK_ROWS, Risk, count_risks)
+
+
+# Sums for a scope -----------------------------------------------------------------------------------------------
+
+
+def level_by_department(user, unit, today: dt.date) -> list[Department]:
+    return [
+        Department(pk, name, path, {n: data[f"l{n}"] for n in LEVELS}, data["none"])
+        for pk, name, path, data in rollups.rows(user, LEVEL_ROWS, unit, today)
     ]
-    return sorted(departments, key=lambda d: d.path)
+
+
+def _summed(user, kind: str, unit, today: dt.date, keys) -> dict:
+    totals = rollups.total(rollups.rows(user, kind, unit, today))
+    return {key: totals.get(key, 0) for key in keys}
 
 
 def grading_counts(user, unit, today: dt.date) -> tuple[dict, dict, dict]:
-    """Filing, assessment and the overdue dates of gradings at level 2 and above of systems in service: one query."""
-    filed = Q(state=c.GradingState.FILED)
-    gradings = (
-        narrowed(Grading.objects.restrict(user, "view"), unit)
-        .filter(level__gte=2)
-        .exclude(system__status=ic.SystemStatus.RETIRED)
-    )
-    totals = gradings.order_by().aggregate(
-        graded=Count("pk"),
-        filed=Count("pk", filter=filed),
-        filing_overdue=Count("pk", filter=~filed & Q(filing_due__lt=today)),
-        assessment_current=Count("pk", filter=filed & Q(next_assessment_due__gte=today)),
-        assessment_overdue=Count("pk", filter=filed & Q(next_assessment_due__lt=today)),
-        assessment_none=Count("pk", filter=filed & Q(next_assessment_due__isnull=True)),
-        inspection_overdue=Count("pk", filter=filed & Q(next_self_inspection_due__lt=today)),
-    )
+    keys = ("graded", "filed", "filing_overdue", "assessment_current", "assessment_overdue", "assessment_none")
+    totals = _summed(user, GRADING_ROWS, unit, today, (*keys, "inspection_overdue"))
     filing = {
         "filed": totals["filed"],
         "overdue": totals["filing_overdue"],
@@ -115,58 +199,18 @@ def grading_counts(user, unit, today: dt.date) -> tuple[dict, dict, dict]:
 
 
 def crypto_counts(user, unit, today: dt.date) -> dict[str, int]:
-    """Systems at level 3 and above by their latest visible crypto assessment: one query."""
-    latest = (
-        CryptoAssessment.objects.restrict(user, "view").filter(system=OuterRef("pk")).order_by("-assessed_on", "-pk")
-    )
-    systems = (
-        narrowed(System.objects.restrict(user, "view"), unit)
-        .filter(IN_SERVICE)
-        .alias(lvl=Coalesce("grading__level", "mlps_level"))
-        .filter(lvl__gte=3)
-        .alias(
-            due=Subquery(latest.values("next_due")[:1]),
-            conclusion=Subquery(latest.values("conclusion")[:1]),
-        )
-    )
-    assessed = Q(conclusion__isnull=False)
-    passing = assessed & Q(conclusion__in=PASSING)
-    totals = systems.order_by().aggregate(
-        total=Count("pk"),
-        never=Count("pk", filter=~assessed),
-        failed=Count("pk", filter=assessed & ~Q(conclusion__in=PASSING)),
-        overdue=Count("pk", filter=passing & Q(due__lt=today)),
-        current=Count("pk", filter=passing & (Q(due__gte=today) | Q(due__isnull=True))),
-    )
-    return totals
+    return _summed(user, CRYPTO_ROWS, unit, today, ("total", "never", "failed", "overdue", "current"))
 
 
-def finding_counts(user, unit, today: dt.date) -> dict[str, int]:
-    unverified = ~Q(status=c.FindingStatus.VERIFIED)
-    counts = {s: Count("pk", filter=unverified & Q(severity=s)) for s in c.Severity.values}
-    return (
-        narrowed(Finding.objects.restrict(user, "view"), unit)
-        .order_by()
-        .aggregate(
-            open=Count("pk", filter=unverified),
-            overdue=Count("pk", filter=unverified & Q(deadline__lt=today)),
-            **counts,
-        )
-    )
+def finding_counts(user, unit, today: dt.date) -> dict:
+    totals = rollups.total(rollups.rows(user, FINDING_ROWS, unit, today))
+    found = {key: totals.get(key, 0) for key in ("open", "overdue", *c.Severity.values)}
+    found["trend"] = {name: totals.get(name, {}) for name in ("opened", "verified")}
+    return found
 
 
 def risk_counts(user, unit, today: dt.date) -> dict[str, int]:
-    active = ~Q(status=c.RiskStatus.CLOSED)
-    return (
-        narrowed(Risk.objects.restrict(user, "view"), unit)
-        .order_by()
-        .alias(score=F("likelihood") * F("impact"))
-        .aggregate(
-            open=Count("pk", filter=active),
-            overdue=Count("pk", filter=active & Q(due_date__lt=today)),
-            severe=Count("pk", filter=active & Q(score__gte=10)),  # high (10–16) and extreme (20–25)
-        )
-    )
+    return _summed(user, RISK_ROWS, unit, today, ("open", "overdue", "severe"))
 
 
 def months(today: dt.date, count: int = 12) -> list[dt.date]:
@@ -174,30 +218,13 @@ def months(today: dt.date, count: int = 12) -> list[dt.date]:
     return [add_months(first, -offset) for offset in reversed(range(count))]
 
 
-def trend(user, unit, today: dt.date) -> dict[str, list]:
-    """Findings opened and verified per month for the last 12 months: two grouped queries."""
-    span = months(today)
-    findings = narrowed(Finding.objects.restrict(user, "view"), unit).order_by()
-    opened = dict(
-        findings.filter(found_on__gte=span[0])
-        .annotate(month=TruncMonth("found_on"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    verified_rows = (
-        findings.filter(status=c.FindingStatus.VERIFIED, verified_at__date__gte=span[0])
-        .annotate(month=TruncMonth("verified_at"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    verified = {_month(month): n for month, n in verified_rows}
-    opened = {_month(month): n for month, n in opened.items()}
+def trend(counted: dict, today: dt.date) -> dict[str, list]:
+    """Findings opened and verified per month for the last 12 months, from the findings' rollups."""
+    span = [m.strftime("%Y-%m") for m in months(today)]
     return {
-        "months": [m.strftime("%Y-%m") for m in span],
-        "opened": [opened.get(m, 0) for m in span],
-        "verified": [verified.get(m, 0) for m in span],
+        "months": span,
+        "opened": [counted["opened"].get(m, 0) for m in span],
+        "verified": [counted["verified"].get(m, 0) for m in span],
     }
 
 
@@ -206,17 +233,20 @@ def _month(value) -> dt.date:
 
 
 def dashboard(user, *, unit=None, today: dt.date) -> Dashboard:
+    """The dashboard's figures for the user's scope (``unit``'s subtree when given): sums of per-unit rollups."""
+    day = rollups.flush(today)
     filing, assessment, overdue = grading_counts(user, unit, today)
     findings = finding_counts(user, unit, today)
     risks = risk_counts(user, unit, today)
     overdue.update(findings=findings["overdue"], risks=risks["overdue"])
     return Dashboard(
-        departments=level_by_department(user, unit),
+        departments=level_by_department(user, unit, today),
         filing=filing,
         assessment=assessment,
         crypto=crypto_counts(user, unit, today),
         overdue=overdue,
         findings_open={"total": findings["open"], **{s: findings[s] for s in c.Severity.values}},
         risks=risks,
-        trend=trend(user, unit, today),
+        trend=trend(findings["trend"], today),
+        dated=day if day != today else None,
     )

@@ -1,6 +1,7 @@
 """The security dashboard (安全态势) for the user's scope or any unit in it (``?unit=``): MLPS levels by department,
 filing, assessment and crypto compliance, what is overdue, the findings trend and the top of the fusion ranking.
-Every number comes through ``restrict`` in a fixed number of queries (``security.selectors.dashboard``)."""
+Every number is a sum of per-unit rollups over the gate's path ranges (``security.selectors.dashboard``), exact at
+read time; the top of the ranking comes from the stored fusion ranking (``security.ranking``)."""
 
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
@@ -9,14 +10,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import gate, versions
+from core import figures, gate
 from core.focus import focus_unit, government_choices, narrowed
 from inventory.impact import GraphPending
 from inventory.models import System
 
 from .. import choices as c
+from .. import ranking as stored
 from ..selectors.dashboard import LEVELS, Dashboard, dashboard
-from .fusion import RANKING_READS, SecurityAnalysisMixin, ranking
+from .fusion import SecurityAnalysisMixin, ranking
 
 TOP_DEPARTMENTS = 20
 CHART_DEPARTMENTS = 200  # the chart scrolls through the departments with most systems; a province has 10,000
@@ -70,12 +72,10 @@ class DashboardView(SecurityAnalysisMixin, View):
         unit = focus_unit(request)
         today = timezone.localdate()
         key = (gate.grants_key(user), unit.pk if unit else None, today, get_language())
-        data = versions.remember(
-            "security.dashboard", key, RANKING_READS, lambda: dashboard(user, unit=unit, today=today)
-        )
+        data = figures.cached("security.dashboard", key, lambda: dashboard(user, unit=unit, today=today))
         systems = narrowed(System.objects.restrict(user, "view"), unit)
         try:
-            top, computing = ranking(user, systems, today)[:TOP_SYSTEMS], False
+            top, computing = ranking(user, systems, today, TOP_SYSTEMS)[:TOP_SYSTEMS], False
         except GraphPending:  # the impact graph's first build is under way: the rest of the page does not wait
             top, computing = [], True
         within = f"?within={unit.pk}" if unit else ""
@@ -87,6 +87,7 @@ class DashboardView(SecurityAnalysisMixin, View):
             "top": top,
             "top_computing": computing,
             "charts": chart_data(data),
+            "ranking_state": stored.state(),
             "filing_share": share(data.filing["filed"], data.filing["total"]),
             "assessment_share": share(data.assessment["current"], data.assessment["total"]),
             "crypto_share": share(data.crypto["current"], data.crypto["total"]),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from core import audit, gate, versions
+from core import audit, figures, gate
 from core.choices import AuditAction
 from core.params import choice_param
 from core.tree import subtree_q
@@ -131,20 +131,10 @@ def _sources(user) -> list[tuple]:
     ]
 
 
-# What the deadlines read: a change to any of these (audited, as every change is) lists them again.
-DUE_READS = [
-    "security.grading",
-    "security.cryptoassessment",
-    "security.securitypolicy",
-    "inventory.system",
-    "core.unit",
-]
-KIND_CODES = list(KINDS)
-
-
 class Deadlines(Sequence):
-    """The deadlines in order, as (kind, grading or assessment) pairs — 44,000 at province scale, so only the pairs
-    are remembered (``core.versions``); the rows of a page are read again by their keys."""
+    """The deadlines in order, as (kind, grading or assessment) pairs — 44,000 at province scale — read by one query
+    and kept in the shared cache until the next write (``core.figures``: every change to what they read, derived
+    dates included, is written in an audited transaction); the rows of a page are read again by their keys."""
 
     def __init__(self, user, today: dt.date, kinds: bytes, records: array, overdue: int) -> None:
         self.user, self.today, self.kinds, self.records, self.overdue = user, today, kinds, records, overdue
@@ -166,6 +156,9 @@ class Deadlines(Sequence):
         return as_due([found[key] for key in wanted if key in found], self.today)
 
 
+KIND_CODES = list(KINDS)
+
+
 def deadlines(user, today: dt.date, days: int | None = None, *, kind: str = "", status: str = "") -> Deadlines:
     rows = due_rows(user, today, days, kind=kind, status=status)
 
@@ -177,8 +170,8 @@ def deadlines(user, today: dt.date, days: int | None = None, *, kind: str = "", 
             overdue += date < today
         return bytes(kinds), records, overdue
 
-    key = (gate.grants_key(user), versions.query_key(rows))
-    return Deadlines(user, today, *versions.remember("security.deadlines", key, DUE_READS, order))
+    key = (gate.grants_key(user), figures.query_key(rows))
+    return Deadlines(user, today, *figures.cached("security.deadlines", key, order))
 
 
 def as_due(rows, today: dt.date) -> list[Due]:

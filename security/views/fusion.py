@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import audit, gate, versions
+from core import audit, figures, gate
 from core.choices import AuditAction
 from core.io import export_response
 from core.params import int_param
@@ -25,6 +25,7 @@ from inventory import impact
 from inventory.models import System
 from inventory.selectors.impact import graph_json
 
+from .. import ranking as stored
 from ..forms.fusion import FusionFilterForm
 from ..fusion import ranked, weights
 from ..models import Grading
@@ -47,27 +48,17 @@ class SecurityAnalysisMixin(GateMixin):
             raise deny(self.request, System)
 
 
-# What the ranking weighs: a change to any of these (audited, as every change is) ranks again.
-RANKING_READS = [
-    *(f"security.{name}" for name in ("grading", "assessment", "cryptoassessment", "cryptoitemresult", "finding")),
-    *(f"inventory.{name}" for name in ("system", "link", "serviceitem", "dataresource")),
-    "core.unit",
-]
-
-
-def ranking(user, systems, today=None) -> "Ranking":
-    """The ranked systems of ``systems`` (gated, filtered). Weighing a province's 96,000 systems takes seconds, so
-    only the order — (rank, system) pairs — is remembered until what it weighs changes (``core.versions``); the rows
-    a page shows are weighed again from their facts, a few at a time."""
+def ranking(user, systems, today=None, limit: int | None = None) -> "Ranking":
+    """The ranked systems of ``systems`` (gated, filtered) — the first ``limit`` only when given — in the order the
+    background task last computed (``security.ranking``); the rows a page shows are weighed again from their facts,
+    a few at a time."""
     today = today or timezone.localdate()
     if systems.query.is_empty():
         return Ranking(user, systems, today, [])
-    key = (gate.grants_key(user), versions.query_key(systems.order_by()), today, weights()["version"])
-
-    def order():
-        return [(e.rank, e.facts.system_id) for e in ranked(facts(user, systems, today=today))]
-
-    return Ranking(user, systems, today, versions.remember("security.ranking", key, RANKING_READS, order))
+    computed = stored.state().computed_at  # a new run replaces the order without any audited write
+    key = (figures.query_key(systems.order_by()), today, weights()["version"], computed, limit)
+    found = figures.cached("security.ranking", key, lambda: stored.order(systems, today, limit))
+    return Ranking(user, systems, today, found)
 
 
 class Ranking(Sequence):
@@ -135,6 +126,7 @@ class FusionView(SecurityAnalysisMixin, View):
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
             "version": w["version"],
             "depth": w["blast_radius"]["depth"],
+            "ranking_state": stored.state(),
         }
         return render(request, "security/fusion.html", context, status=status)
 
@@ -167,13 +159,6 @@ class FusionView(SecurityAnalysisMixin, View):
         return export_response(fmt, _("Fusion risk ranking"), headers, body)
 
 
-# What "if compromised" reads: the link graph, the systems, resources and service items it reaches.
-COMPROMISE_READS = [
-    *(f"inventory.{name}" for name in ("system", "link", "serviceitem", "dataresource")),
-    "core.unit",
-]
-
-
 class CompromiseView(SecurityAnalysisMixin, View):
     """One URL serves the page, its graph's JSON (``?format=json``) and the export (``?export=csv|xlsx``); the system
     is read through the gate first, so outside the scope all three answer 404."""
@@ -193,10 +178,9 @@ class CompromiseView(SecurityAnalysisMixin, View):
             )
             return self.export(system, found, fmt)
         key = (gate.grants_key(request.user), system.pk, depth, get_language())
-        found = versions.remember(
+        found = figures.cached(
             "security.compromise",
             key,
-            COMPROMISE_READS,
             lambda: selector.compromise(user=request.user, system=system, depth=depth),
         )
         if request.GET.get("format") == "json":
