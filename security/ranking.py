@@ -22,7 +22,7 @@ from django_tasks import task
 
 from core import tasks
 from core.models import Computed, Unit
-from inventory import graph
+from inventory import impact
 from inventory.models import System
 
 from .fusion import ranked
@@ -61,8 +61,8 @@ def compute(today: dt.date | None = None) -> int:
     started = timezone.now()
     try:
         order = ranked(facts(everything(), System.objects.all(), today=today))
-    except graph.GraphPending:  # run before the impact graph's first build: build it here, off the request path
-        graph.build()
+    except impact.GraphPending:  # run before the impact graph's first build: build it here, off the request path
+        impact.build_graph()
         order = ranked(facts(everything(), System.objects.all(), today=today))
     rows = [RankedSystem(system_id=e.facts.system_id, position=i, score=e.score) for i, e in enumerate(order)]
     with transaction.atomic():
