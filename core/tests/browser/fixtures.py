@@ -46,7 +46,9 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # Generous: two xdist workers share two cores with the browser and the live server; a page that never comes
+    # still fails, a slow one under load does not.
+    page.set_default_timeout(45_000)
     page.base = live_server.url
     yield page
     context.close()
