@@ -90,6 +90,8 @@ class GovAutoSchema(AutoSchema):
             errors[400] = (ValidationErrorSerializer, "The request, its query or its body is not valid.")
         if "{" in self.path:
             errors[404] = (ErrorSerializer, "No such record, or not in the user's scope.")
+        elif getattr(self.view, "action", None) == "bulk_delete":
+            errors[404] = (ErrorSerializer, "One of the records does not exist or is not in the user's scope.")
         if self.needs_if_match():
             errors[412] = (
                 ErrorSerializer,
