@@ -9,7 +9,8 @@
   depend on the date (overdue, last active) move at midnight: the first look of a day asks the background task to
   count every unit again (``govcio rollups rebuild`` after midnight does it ahead); pages say until then that those
   counts are of the day before.
-- A subtree's figure is the sum of its units' rows over the gate's path ranges (``rows``, ``total``).
+- A subtree's figure is the sum of its units' rows over the gate's path ranges, summed by the database (``sums``);
+  lists of units read the counts they show out of the rows' JSON the same way (``scoped``, ``number``).
 - Data written behind the services (raw SQL, a data migration) is not marked: ``govcio rollups rebuild`` counts
   everything again, ``govcio rollups check`` compares the rows with a full count.
 
@@ -23,6 +24,9 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import connection, transaction
+from django.db.models import BigIntegerField, Sum
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django_tasks import task
 
@@ -225,32 +229,37 @@ def _normal(data):
 # Reading -----------------------------------------------------------------------------------------------------------
 
 
-def rows(user, kind: str, unit=None, today: dt.date | None = None) -> list[tuple[int, str, str, dict]]:
-    """(unit id, name, path, data) of the units whose ``kind`` rows the user may see, within ``unit``'s subtree
-    when given: the marked units counted again first (``flush``)."""
+def scoped(user, kind: str, unit=None, today: dt.date | None = None):
+    """The ``kind`` rows (a ``Rollup`` queryset) of the units where the user may view the kind's records, within
+    ``unit``'s subtree when given: the marked units counted again first (``flush``)."""
     flush(today)
-    found = KINDS[kind]
-    scope = gate.scope_q(user, found.model, "view", path_field="unit__path")
+    scope = gate.scope_q(user, KINDS[kind].model, "view", path_field="unit__path")
     if scope is None:
-        return []
-    rollups = Rollup.objects.filter(kind=kind).filter(scope)
+        return Rollup.objects.none()
+    found = Rollup.objects.filter(kind=kind).filter(scope)
     if unit is not None:
-        rollups = rollups.filter(subtree_q("unit__path", unit.path))
-    return list(rollups.order_by("unit__path").values_list("unit_id", "unit__name", "unit__path", "data"))
+        found = found.filter(subtree_q("unit__path", unit.path))
+    return found
 
 
-def add(total: dict, data: dict) -> dict:
-    """Add ``data`` into ``total``: numbers add, nested dicts add key by key, None counts as nothing."""
-    for key, value in data.items():
-        if isinstance(value, dict):
-            add(total.setdefault(key, {}), value)
-        elif value is not None:
-            total[key] = (total.get(key) or 0) + value
-    return total
+def number(*path: str):
+    """One count of a row's data as an integer expression, 0 when the row has none: ``number("open")``, or a path
+    into nested data, ``number("opened", "2026-05")``. The database reads it out of the JSON, not Python."""
+    data = "data"
+    for key in path[:-1]:
+        data = KeyTransform(key, data)
+    return Coalesce(Cast(KeyTextTransform(path[-1], data), BigIntegerField()), 0)
 
 
-def total(found: list[tuple[int, str, str, dict]]) -> dict:
-    summed: dict = {}
-    for _unit, _name, _path, data in found:
-        add(summed, data)
-    return summed
+def sums(user, kind: str, keys, unit=None, today: dt.date | None = None) -> dict:
+    """Each key's sum over the rows ``scoped`` gives, in one aggregate query (a key is a name, or a tuple path into
+    nested data); keys no row has sum to 0."""
+    keys = list(keys)
+    aliases = {f"s{i}": key for i, key in enumerate(keys)}
+    found = scoped(user, kind, unit, today)
+    if not keys or found.query.is_empty():
+        return dict.fromkeys(keys, 0)
+    summed = found.aggregate(
+        **{alias: Sum(number(*(key if isinstance(key, tuple) else (key,)))) for alias, key in aliases.items()}
+    )
+    return {key: summed[alias] or 0 for alias, key in aliases.items()}

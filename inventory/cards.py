@@ -22,13 +22,14 @@ def inventory_card(request) -> dict | None:
     user = request.user
     if not gate.has_perm(user, System, "view"):
         return None
-    totals = rollups.total(rollups.rows(user, SYSTEMS))
+    running = f"status_{c.SystemStatus.RUNNING}"
+    totals = rollups.sums(user, SYSTEMS, ("total", running, "cloud", "in_service", "om_cost"))
     return {
         "template": "inventory/analysis_home_card.html",
-        "systems": totals.get("total", 0),
-        "running": totals.get(f"status_{c.SystemStatus.RUNNING}", 0),
-        "cloud_share": share(totals.get("cloud", 0), totals.get("in_service", 0)),
-        "om_cost": Decimal(totals.get("om_cost", 0)) / 100,
+        "systems": totals["total"],
+        "running": totals[running],
+        "cloud_share": share(totals["cloud"], totals["in_service"]),
+        "om_cost": Decimal(totals["om_cost"]) / 100,
     }
 
 

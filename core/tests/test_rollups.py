@@ -6,7 +6,7 @@ from django.db import transaction
 
 from core import audit, figures, rollups, testing
 from core.choices import AuditAction
-from core.models import RollupMark
+from core.models import RollupMark, Unit
 
 
 def entry(action, path="", object_type="core.unit", **fields):
@@ -61,3 +61,25 @@ def test_reference_data_asks_for_a_recount_of_everything(tree, django_capture_on
     asked.clear()
     audit.append(entry(AuditAction.UPDATE, tree.dept_a.path))
     assert rollups.recount_everything not in asked
+
+
+def test_sums_are_the_rows_summed_by_the_database_within_the_scope(tree, monkeypatch):
+    """``sums`` adds the counts of the rows the user may see, nested keys included; a key no row has is 0."""
+    data = {
+        tree.dept_a.pk: {"n": 2, "trend": {"2026-05": 1}},
+        tree.sub_a.pk: {"n": 3, "trend": {"2026-05": 4, "2026-06": 1}},
+        tree.dept_b.pk: {"n": 100},  # another county: outside the user's scope
+    }
+    monkeypatch.setitem(rollups.KINDS, "test.units", rollups.Kind("test.units", Unit, lambda ids, today: data))
+    rollups.rebuild()
+    user = testing.make_user("cio_a", "cio", tree.county_a)
+    keys = ("n", ("trend", "2026-05"), ("trend", "2026-06"), "absent")
+    assert rollups.sums(user, "test.units", keys) == {
+        "n": 5,
+        ("trend", "2026-05"): 5,
+        ("trend", "2026-06"): 1,
+        "absent": 0,
+    }
+    assert rollups.sums(user, "test.units", ["n"], unit=tree.sub_a) == {"n": 3}
+    outsider = testing.make_user("nobody")
+    assert rollups.sums(outsider, "test.units", ["n"]) == {"n": 0}

@@ -8,16 +8,19 @@ cost counts everything ever built.
 """
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, ExpressionWrapper, FloatField, OuterRef, Q, Sum, Value
 
 from core import rollups
 from core.focus import narrowed
 from inventory import choices as c
 from inventory.models import ServiceItem, System
+from inventory.rules import rules
 from inventory.selectors import quality
 
 IN_SERVICE = ~Q(status=c.SystemStatus.RETIRED)
@@ -78,7 +81,7 @@ class Overview:
     zombies: int
     mlps: list[dict]
     departments: list[DepartmentRow]
-    quality_units: list[quality.UnitQuality]
+    quality_units: list[quality.UnitScore]  # failing units, worst first (``unit_gaps`` reads the gaps of a few)
     quality_score: float | None
     resources: dict | None = None  # None: the user may not see data resources
     services: dict | None = None
@@ -152,25 +155,6 @@ def fetch(queryset) -> list[dict]:
 SUMS = ("build_cost", "om_cost")
 
 
-def summed(rows: list[dict], keys) -> dict:
-    """Totals of grouped rows: every count and sum adds up across units (None sums stay out)."""
-    return {key: sum(row[key] or 0 for row in rows) for key in keys}
-
-
-def department_row(row: dict) -> DepartmentRow:
-    return DepartmentRow(
-        unit_id=row["owner_unit"],
-        name=row["owner_unit__name"],
-        path=row["owner_unit__path"],
-        systems=row["total"],
-        running=row[f"status_{c.SystemStatus.RUNNING}"],
-        cloud_share=share(row["cloud"], row["in_service"]),
-        domestic_share=share(row["dom_full"], row["dom_filled"]),
-        om_cost=row["om_cost"] or Decimal(0),
-        zombies=row["zombies"],
-    )
-
-
 def resource_totals(totals: dict) -> dict:
     return {
         "total": totals["total"],
@@ -192,41 +176,101 @@ def service_totals(services) -> dict:
     return {**totals, "share": share(totals["delivered"], totals["total"])}
 
 
-def unit_rows(user, kind: str, group: str, unit, today: dt.date) -> list[dict]:
-    """The per-unit rollups of ``kind`` in the user's scope (and ``unit``'s subtree) as grouped rows: the counts,
-    ``{group}`` (the unit's key), ``{group}__name`` and ``{group}__path``; costs back in 10k yuan."""
-    found = []
-    for pk, name, path, data in rollups.rows(user, kind, unit, today):
-        row = {**data, group: pk, f"{group}__name": name, f"{group}__path": path}
-        for key in SUMS:
-            if key in row:
-                row[key] = Decimal(row[key] or 0) / 100
-        found.append(row)
-    return found
+DEPARTMENT_COLUMNS = {
+    "systems": "total",
+    "running": f"status_{c.SystemStatus.RUNNING}",
+    "cloud": "cloud",
+    "in_service": "in_service",
+    "dom_full": "dom_full",
+    "dom_filled": "dom_filled",
+    "om_cost": "om_cost",
+    "zombies": "zombies",
+}
+
+
+def unit_numbers(user, kind: str, unit, today: dt.date, checks, columns: dict[str, str]) -> list[tuple]:
+    """Per unit of ``kind``'s rollups in scope: (id, name, path, weighted failing, weighted applicable, records
+    failing, then ``columns``), each number read out of the row's JSON by the database (a province has 10,000
+    rows of some eighty counts: decoding them in Python cost a second)."""
+    weights = rules().quality_weights
+    keys = quality.gap_keys(checks, "q")
+    weighted = {
+        name: ExpressionWrapper(
+            reduce(operator.add, (Value(weights[code]) * rollups.number(key[i]) for code, *key in keys)),
+            output_field=FloatField(),
+        )
+        for i, name in enumerate(("w_missing", "w_applicable"))
+    }
+    failing = reduce(operator.add, (rollups.number(failing) for _code, failing, _applicable in keys))
+    numbers = {name: rollups.number(key) for name, key in columns.items()}
+    found = rollups.scoped(user, kind, unit, today).annotate(**weighted, failing=failing, **numbers)
+    return list(found.values_list("unit_id", "unit__name", "unit__path", *weighted, "failing", *numbers))
+
+
+def departments_and_scores(user, unit, today: dt.date, can_resources: bool):
+    """The departments' rows, and every unit's data-quality score (resources counted when the user may see them)."""
+    from inventory.selectors.rollups import RESOURCES, SYSTEMS
+
+    scores: dict[int, quality.UnitScore] = {}
+    departments = []
+    for pk, name, path, missing, applicable, failing, *values in unit_numbers(
+        user, SYSTEMS, unit, today, quality.SYSTEM_CHECKS, DEPARTMENT_COLUMNS
+    ):
+        scores[pk] = quality.UnitScore(pk, name, path, missing, applicable, failing)
+        row = dict(zip(DEPARTMENT_COLUMNS, values, strict=True))
+        departments.append(
+            DepartmentRow(
+                unit_id=pk,
+                name=name,
+                path=path,
+                systems=row["systems"],
+                running=row["running"],
+                cloud_share=share(row["cloud"], row["in_service"]),
+                domestic_share=share(row["dom_full"], row["dom_filled"]),
+                om_cost=Decimal(row["om_cost"]) / 100,
+                zombies=row["zombies"],
+            )
+        )
+    if can_resources:
+        for pk, name, path, missing, applicable, failing in unit_numbers(
+            user, RESOURCES, unit, today, quality.RESOURCE_CHECKS, {}
+        ):
+            found = scores.setdefault(pk, quality.UnitScore(pk, name, path))
+            found.missing += missing
+            found.applicable += applicable
+            found.failing += failing
+    for dept in departments:
+        dept.quality = scores[dept.unit_id].score
+    return departments, scores
+
+
+def unit_gaps(user, units: list[quality.UnitScore], today: dt.date, can_resources: bool) -> list[quality.UnitQuality]:
+    """The gaps of ``units`` (the few a page shows), read from their rollups."""
+    from inventory.selectors.rollups import RESOURCES, SYSTEMS
+
+    found = {u.unit_id: quality.UnitQuality(u.unit_id, u.name, u.path) for u in units}
+    kinds = [(SYSTEMS, quality.SYSTEM_CHECKS)] + ([(RESOURCES, quality.RESOURCE_CHECKS)] if can_resources else [])
+    for kind, checks in kinds:
+        rows = rollups.scoped(user, kind, None, today).filter(unit_id__in=sorted(found))
+        for pk, data in rows.values_list("unit_id", "data"):
+            found[pk].gaps.extend(quality.gaps_of(data, checks, "q"))
+    return list(found.values())
 
 
 def overview(user, *, unit=None, today: dt.date, can_resources: bool, can_services: bool) -> Overview:
     """The overview of the systems (and, when permitted, resources and service items) the user may view,
     optionally focused on ``unit``'s subtree: the sums of the units' rollups (``inventory.selectors.rollups``,
-    exact at read time) over the gate's path ranges, and one aggregate for the service items."""
+    exact at read time) over the gate's path ranges, summed by the database, and one aggregate for the service
+    items."""
     from inventory import replaceable
     from inventory.selectors.rollups import RESOURCES, SYSTEMS
 
     day = rollups.flush(today)
-    counts = system_counts(today, Q())
-    rows = unit_rows(user, SYSTEMS, "owner_unit", unit, today)
-    totals = summed(rows, counts)
-    r_counts = resource_counts(today)
-    resource_rows = unit_rows(user, RESOURCES, "provider", unit, today) if can_resources else []
-    units: dict[int, quality.UnitQuality] = {}
-    for row in rows:
-        quality.add_gaps(units, row, "owner_unit", quality.SYSTEM_CHECKS, "q")
-    for row in resource_rows:
-        quality.add_gaps(units, row, "provider", quality.RESOURCE_CHECKS, "q")
-    resource_totals_raw = summed(resource_rows, r_counts)
-    departments = [department_row(row) for row in rows]
-    for dept in departments:
-        dept.quality = units[dept.unit_id].score
+    totals = rollups.sums(user, SYSTEMS, system_counts(today, Q()), unit, today)
+    for key in SUMS:
+        totals[key] = Decimal(totals[key]) / 100
+    resource_totals_raw = rollups.sums(user, RESOURCES, resource_counts(today), unit, today) if can_resources else {}
+    departments, scores = departments_and_scores(user, unit, today, can_resources)
     in_service = totals["in_service"]
     hosting = [
         {"code": code, "label": str(label), "count": totals[f"hosting_{code}"]} for code, label in c.Hosting.choices
@@ -258,7 +302,7 @@ def overview(user, *, unit=None, today: dt.date, can_resources: bool, can_servic
         + [{"level": None, "count": totals["mlps_none"]}],
         departments=departments,
         quality_units=sorted(
-            (u for u in units.values() if u.failing), key=lambda u: (u.score if u.score is not None else 101, u.path)
+            (u for u in scores.values() if u.failing), key=lambda u: (u.score if u.score is not None else 101, u.path)
         ),
         quality_score=quality.score(
             quality.gaps_of(totals, quality.SYSTEM_CHECKS, "q")

@@ -103,9 +103,28 @@ def score(gaps: list[Gap]) -> float | None:
     for code, failing, applicable in gaps:
         total += weights[code] * applicable
         missing += weights[code] * failing
-    if not total:
-        return None
-    return round(100 * (1 - missing / total), 1)
+    return score_of(missing, total)
+
+
+def score_of(missing: float, applicable: float) -> float | None:
+    """The score from the weighted sums of failing and applicable records."""
+    return round(100 * (1 - missing / applicable), 1) if applicable else None
+
+
+@dataclass
+class UnitScore:
+    """A unit's score from its weighted sums, without the gaps themselves (a province's overview ranks 10,000)."""
+
+    unit_id: int
+    name: str
+    path: str
+    missing: float = 0
+    applicable: float = 0
+    failing: int = 0
+
+    @property
+    def score(self) -> float | None:
+        return score_of(self.missing, self.applicable)
 
 
 def check_counts(checks: list[Check], today: dt.date, *, prefix: str, base: Q | None = None) -> dict:
@@ -124,13 +143,13 @@ def check_counts(checks: list[Check], today: dt.date, *, prefix: str, base: Q | 
 
 def gaps_of(row: dict, checks: list[Check], prefix: str) -> list[Gap]:
     """The gaps counted by ``check_counts`` in one row (of a unit, or of totals)."""
-    return [(code, row[failing], row[applicable]) for code, failing, applicable in _keys(checks, prefix)]
+    return [(code, row[failing], row[applicable]) for code, failing, applicable in gap_keys(checks, prefix)]
 
 
 _KEYS: dict[tuple, list[tuple[str, str, str]]] = {}
 
 
-def _keys(checks: list[Check], prefix: str) -> list[tuple[str, str, str]]:
+def gap_keys(checks: list[Check], prefix: str) -> list[tuple[str, str, str]]:
     """(code, failing key, applicable key) of each check in rows counted by ``check_counts``, worked out once per
     list of checks (by their codes: hashing a check would translate its label)."""
     key = (prefix, *(check.code for check in checks))

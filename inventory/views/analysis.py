@@ -15,7 +15,7 @@ from django.views import View
 
 from core import audit, figures, gate
 from core.choices import AuditAction
-from core.focus import focus_unit, government_choices, narrowed
+from core.focus import focus_unit, government_options, narrowed
 from core.io import export_response
 from core.models import Unit
 from core.views.generic import GateMixin, apply_errors, deny
@@ -25,7 +25,7 @@ from inventory.forms import ZombieReviewForm
 from inventory.models import DataResource, ServiceItem, System, ZombieReview
 from inventory.rules import rules
 from inventory.selectors import quality
-from inventory.selectors.overview import overview, sort_departments
+from inventory.selectors.overview import overview, sort_departments, unit_gaps
 from inventory.services import zombie_review_create
 from inventory.views import analysis_rows
 from inventory.zombies import CRITERIA, latest_reviews, zombie_candidates
@@ -59,7 +59,8 @@ class OverviewView(GateMixin, View):
         params = request.GET.copy()
         params.pop("sort", None)
         show_all = request.GET.get("quality") == "all"
-        quality_units = data.quality_units if show_all else data.quality_units[:QUALITY_ROWS]
+        shown_quality = data.quality_units if show_all else data.quality_units[:QUALITY_ROWS]
+        quality_units = unit_gaps(user, shown_quality, timezone.localdate(), can_resources)
         base = urlencode({k: v for k, v in request.GET.items() if k not in {"unit", "sort", "quality"}})
         context = {
             "data": data,
@@ -77,7 +78,7 @@ class OverviewView(GateMixin, View):
             "quality_units": quality_units,
             "quality_rows": analysis_rows.quality_units(quality_units),
             "quality_more": 0 if show_all else max(0, len(data.quality_units) - QUALITY_ROWS),
-            "governments": government_choices(user),
+            "government_options": government_options(user, unit),
             "can_resources": can_resources,
             "charts": chart_data(data),
         }

@@ -29,6 +29,7 @@ from ..models import CryptoAssessment, Finding, Grading, Risk
 IN_SERVICE = ~Q(status=ic.SystemStatus.RETIRED)
 LEVELS = (1, 2, 3, 4, 5)
 PASSING = [c.Conclusion.PASS, c.Conclusion.BASIC]
+DEPARTMENTS = 200  # the levels chart scrolls through the departments with most systems; a province has 10,000
 
 
 @dataclass
@@ -163,16 +164,24 @@ def register() -> None:
 # Sums for a scope -----------------------------------------------------------------------------------------------
 
 
-def level_by_department(user, unit, today: dt.date) -> list[Department]:
+def level_by_department(user, unit, today: dt.date, limit: int = DEPARTMENTS) -> list[Department]:
+    """The ``limit`` departments with most systems in service, most first: ordered and cut by the database."""
+    levels = {f"l{n}": rollups.number(f"l{n}") for n in LEVELS}
+    rows = (
+        rollups.scoped(user, LEVEL_ROWS, unit, today)
+        .annotate(**levels, none=rollups.number("none"))
+        .annotate(total=sum((F(key) for key in levels), F("none")))
+        .order_by("-total", "unit__path")
+        .values_list("unit_id", "unit__name", "unit__path", "none", *levels)[:limit]
+    )
     return [
-        Department(pk, name, path, {n: data[f"l{n}"] for n in LEVELS}, data["none"])
-        for pk, name, path, data in rollups.rows(user, LEVEL_ROWS, unit, today)
+        Department(pk, name, path, dict(zip(LEVELS, counts, strict=True)), none)
+        for pk, name, path, none, *counts in rows
     ]
 
 
 def _summed(user, kind: str, unit, today: dt.date, keys) -> dict:
-    totals = rollups.total(rollups.rows(user, kind, unit, today))
-    return {key: totals.get(key, 0) for key in keys}
+    return rollups.sums(user, kind, keys, unit, today)
 
 
 def grading_counts(user, unit, today: dt.date) -> tuple[dict, dict, dict]:
@@ -203,9 +212,10 @@ def crypto_counts(user, unit, today: dt.date) -> dict[str, int]:
 
 
 def finding_counts(user, unit, today: dt.date) -> dict:
-    totals = rollups.total(rollups.rows(user, FINDING_ROWS, unit, today))
-    found = {key: totals.get(key, 0) for key in ("open", "overdue", *c.Severity.values)}
-    found["trend"] = {name: totals.get(name, {}) for name in ("opened", "verified")}
+    span = [m.strftime("%Y-%m") for m in months(today)]
+    trend_keys = [(name, month) for name in ("opened", "verified") for month in span]
+    found = _summed(user, FINDING_ROWS, unit, today, ("open", "overdue", *c.Severity.values, *trend_keys))
+    found["trend"] = {name: {month: found.pop((name, month)) for month in span} for name in ("opened", "verified")}
     return found
 
 

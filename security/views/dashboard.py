@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core import figures, gate
-from core.focus import focus_unit, government_choices, narrowed
+from core.focus import focus_unit, government_options, narrowed
 from inventory.impact import GraphPending
 from inventory.models import System
 
@@ -21,7 +21,6 @@ from ..selectors.dashboard import LEVELS, Dashboard, dashboard
 from .fusion import SecurityAnalysisMixin, ranking
 
 TOP_DEPARTMENTS = 20
-CHART_DEPARTMENTS = 200  # the chart scrolls through the departments with most systems; a province has 10,000
 TOP_SYSTEMS = 10
 
 
@@ -35,8 +34,8 @@ def url_or_none(name: str, query: str = "") -> str | None:
 
 def chart_data(data: Dashboard) -> dict:
     """What the ECharts draw, passed with ``json_script``. Departments with most systems first; the chart shows the
-    first ``TOP_DEPARTMENTS`` and scrolls to the others, up to ``CHART_DEPARTMENTS``."""
-    ordered = sorted(data.departments, key=lambda d: (-d.total, d.path))[:CHART_DEPARTMENTS]
+    first ``TOP_DEPARTMENTS`` and scrolls to the others (``selectors.dashboard.DEPARTMENTS`` of them)."""
+    ordered = data.departments  # most systems first (``level_by_department``)
     series = [{"name": str(c.Level(n).label), "data": [d.levels[n] for d in ordered]} for n in LEVELS]
     series.append({"name": _("Not graded"), "data": [d.not_graded for d in ordered]})
     return {
@@ -83,7 +82,7 @@ class DashboardView(SecurityAnalysisMixin, View):
             **self.common_context(),
             "data": data,
             "unit": unit,
-            "governments": government_choices(user),
+            "government_options": government_options(user, unit),
             "top": top,
             "top_computing": computing,
             "charts": chart_data(data),
