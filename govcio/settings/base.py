@@ -112,6 +112,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     private_sqlite(DATABASES["default"]["NAME"])
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the reports' queries pass its cost threshold and spent more compiling than running
+    # (docs/decisions/0020-postgresql-without-jit.md).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Password policy (GB/T 22239-2019 level 3: complexity and periodic change).
