@@ -21,15 +21,13 @@ class InventoryConfig(AppConfig):
         if extension not in core.demo.EXTENSIONS:
             core.demo.EXTENSIONS.append(extension)
 
-        from core import rules
+        from core import rollups as core_rollups
 
         from . import graph
-        from .models import DataResource, Link, ServiceItem, System
-
-        rules.register(System, graph.systems_changed)  # the impact graph, built by a task after the commit
-        rules.register(Link, graph.links_changed)
+        from .models import DataResource, ServiceItem, System
         from .selectors import rollups
 
+        core_rollups.watch(graph.audited)  # the impact graph, built by a task after the commit
         rollups.register()
 
         # URLs by view name: built from one reverse per model when an import indexes 100,000 rows.

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core import gate, rules
+from core import gate
 from core.models import Unit
 
 from . import choices as c
@@ -256,30 +256,31 @@ def forget() -> None:
     _loaded = None
 
 
-def _touches(changes, fields: tuple[str, ...]) -> bool:
-    return any(change.kind != rules.UPDATE or any(name in change for name in fields) for change in changes)
+READS = {"inventory.system": ("owner_unit",), "inventory.link": ("from_system", "to_system", "direction")}
 
 
-def systems_changed(changes, *, actor) -> None:
-    """Rule (core.rules) on systems: the graph's nodes and their units."""
-    if _touches(changes, ("owner_unit",)):
-        changed()
-
-
-def links_changed(changes, *, actor) -> None:
-    """Rule (core.rules) on links: the graph's edges."""
-    if _touches(changes, ("from_system", "to_system", "direction")):
-        changed()
+def audited(entries) -> None:
+    """Watcher of every audited batch of writes (``core.rollups.watch``, in the write's transaction): a system or a
+    link created, imported or deleted, a system given to another unit, a link pointed elsewhere — the graph's nodes,
+    their units or its edges — asks for a build after the commit."""
+    for entry in entries:
+        fields = READS.get(entry.object_type)
+        if fields is None:
+            continue
+        if str(entry.action) not in {"update", "event"} or any(name in (entry.changes or {}) for name in fields):
+            changed()
+            return
 
 
 def changed() -> None:
-    """Ask for a build once the current transaction commits: one request per enclosing transaction however many
-    records it changes (a bulk delete: every record in a savepoint of its own inside it), and no second run while
-    one waits (``core.tasks.waiting``). A request made outside the savepoints enclosing this one (a test's data, set
-    up in a transaction that never commits) does not count."""
+    """Ask for a build once the current transaction commits: one request per transaction however many records it
+    changes (a bulk delete: every record in a savepoint of its own inside it), and no second run while one waits
+    (``core.tasks.waiting``). A request still pending counts when it was made inside this transaction's outermost
+    savepoint (a request made before it — a test's data, set up in a transaction that never commits — does not):
+    any later rollback that would drop that request drops this one too."""
     connection = transaction.get_connection()
-    enclosing = set(connection.savepoint_ids[:-1])
-    if not any(func is _enqueue and enclosing <= sids for sids, func, *_rest in connection.run_on_commit):
+    outermost = set(connection.savepoint_ids[:1])
+    if not any(func is _enqueue and outermost <= sids for sids, func, *_rest in connection.run_on_commit):
         transaction.on_commit(_enqueue)
 
 

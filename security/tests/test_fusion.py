@@ -303,9 +303,9 @@ class RankingTests(TestCase):
         from core.services.units import unit_move
         from inventory.models import System
 
-        for i in range(11):  # more than the few systems walked one by one: the whole graph's counts, remembered
-            new_system(self.tree.dept_a, name=f"甲县业务系统{i}")
         with self.captureOnCommitCallbacks(execute=True):
+            for i in range(11):  # more than the few systems walked one by one: the whole graph's counts, remembered
+                new_system(self.tree.dept_a, name=f"甲县业务系统{i}")
             link_save(actor=None, link=Link(from_system=self.ledger, to_system=self.other), resources=[])
         row = self.ranking()[self.ledger.pk]
         self.assertEqual((row.facts.downstream, row.facts.downstream_outside), (1, 1))
