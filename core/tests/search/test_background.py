@@ -1,9 +1,21 @@
 """Tokens segmented in a second process are those of ``tokens``, in order; an import that uses it indexes every row
 as a serial one would."""
 
+import threading
+import types
+
 import pytest
 
 from core.search import background, tokens
+
+
+@pytest.fixture(autouse=True)
+def threads_of_this_test(monkeypatch):
+    """The browser tests leave their driver's idle threads in the process that ran them: the segmenter counts only
+    the threads each test starts, as in a fresh process."""
+    before = threading.active_count()
+    counting = types.SimpleNamespace(active_count=lambda: threading.active_count() - before + 1)
+    monkeypatch.setattr(background, "threading", counting)
 
 
 def test_forked_segmenting_gives_the_same_tokens(monkeypatch):
@@ -65,8 +77,6 @@ def test_a_large_import_is_indexed_like_a_small_one(monkeypatch):
 def test_a_threaded_process_never_forks(monkeypatch):
     """A threaded web worker (gunicorn's gthread) segments in the caller: a fork would copy the locks its other
     threads hold."""
-    import threading
-
     monkeypatch.setattr(background, "MIN_ROWS", 1)
     release = threading.Event()
     other = threading.Thread(target=release.wait)
