@@ -21,11 +21,20 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, files, gate
+from core import audit, files, gate, rules, search
 from core.choices import AuditAction
 from core.imports import import_rows
 from core.notify import notify
-from core.services import object_create, object_delete, object_update, require, snapshot, transition
+from core.services import (
+    conflict,
+    diff,
+    object_create,
+    object_delete,
+    object_update,
+    require,
+    snapshot,
+    transition,
+)
 
 from .. import deadlines
 from ..choices import FindingStatus
@@ -312,27 +321,109 @@ def scannermapping_remember(*, actor, unit, name: str, columns: dict, severities
     return object_update(obj=mapping, actor=actor, before=before)
 
 
+def _reopened(finding: Finding, day) -> None:
+    """Found again after its verification: open, the rectification round cleared (the audit keeps it), the deadline
+    the policy's from the day of the scan that found it again."""
+    finding.status = S.OPEN
+    finding.fixed_by = finding.fixed_at = finding.verified_by = finding.verified_at = finding.escalated_at = None
+    finding.verification_note = ""
+    due = deadlines.finding_deadline(finding.severity, found_on=day, policy=schedule.policy_for_system(finding.system))
+    finding.deadline, finding.deadline_provisional = due.date, due.provisional
+
+
 @transaction.atomic
-def scan_import(*, actor, system, rows: list[dict], filename: str, duplicates: int, skipped: int, mapping=None):
-    """Commit a checked scanner file: every finding or none, one audit batch, and the named event with the counts."""
+def findings_rescanned(*, actor, updates: list) -> None:
+    """A later scan's news of known findings (security.scanner.Update): last seen, what the scanner now says (a
+    policy deadline follows a new severity), a verified finding found again reopened and its owner told. Written in
+    one statement per batch, each change audited ("finding.rescan", "finding.reopen"), the rules run once."""
+    if not updates:
+        return
+    findings = [update.finding for update in updates]
+    versions = dict(
+        Finding.objects.select_for_update().filter(pk__in=[f.pk for f in findings]).values_list("pk", "version")
+    )
+    if any(versions.get(f.pk) != f.version for f in findings):
+        raise conflict()
+    now, changed, entries = timezone.now(), [], []
+    for update in updates:
+        finding = update.finding
+        before = snapshot(finding)
+        for name, value in update.values.items():
+            setattr(finding, name, value)
+        if update.reopen:
+            _reopened(finding, finding.last_seen or finding.found_on)
+        elif "severity" in update.values and was_policy_deadline(before, finding.system):
+            finding.deadline = None
+            apply_deadline(finding)
+        finding.version += 1
+        finding.updated_by, finding.updated_at = actor, now
+        changes = diff(before, snapshot(finding))
+        changed.append(rules.updated(finding, changes))
+        action, event = (
+            (AuditAction.EVENT, "finding.reopen") if update.reopen else (AuditAction.UPDATE, "finding.rescan")
+        )
+        entries.append(audit.object_entry(action=action, obj=finding, actor=actor, changes=changes, event=event))
+    Finding.objects.bulk_update(findings, RESCANNED_FIELDS, batch_size=500)
+    search.index_many(findings)
+    rules.run(Finding, changed, actor=actor)
+    audit.append_many(entries)
+    for update in updates:
+        if update.reopen:
+            finding = update.finding
+            notify(
+                [finding.owner],
+                key=f"security.finding:{finding.pk}:reopened:{finding.version}",
+                title=_("Found again by a scan and reopened: {title}").format(title=finding.title),
+                url=finding.get_absolute_url(),
+                level="warning",
+            )
+
+
+RESCANNED_FIELDS = [
+    "title",
+    "severity",
+    "description",
+    "cves",
+    "reference",
+    "last_seen",
+    "status",
+    "fixed_by",
+    "fixed_at",
+    "verified_by",
+    "verified_at",
+    "verification_note",
+    "escalated_at",
+    "deadline",
+    "deadline_provisional",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+
+
+@transaction.atomic
+def scan_import(*, actor, system, result, filename: str, mapping=None):
+    """Commit a checked scan (security.scanner.ScanResult): the new findings, the news of known ones, all or none,
+    audited in batches, and the named event with the counts."""
     require(actor, "import", Finding(system=system))
-    created = findings_import(actor=actor, rows=rows)
+    created = findings_import(actor=actor, rows=result.rows) if result.rows else []
+    findings_rescanned(actor=actor, updates=result.updates)
+    unit = system.owner_unit
     audit.append(
         audit.Entry(
             action=AuditAction.EVENT,
             actor=actor,
             object_type="security.finding",
             object_repr=filename[:200],
-            unit_path=system.owner_unit.path,
+            unit_path=unit.path,
             event="finding.scanner_import",
             changes={
                 "system": system.pk,
                 "file": filename,
-                "created": len(created),
-                "duplicates": duplicates,
-                "skipped": skipped,
+                "format": result.kind,
                 "mapping": getattr(mapping, "pk", None),
-            },
+            }
+            | result.counts(),
         )
     )
     return created
