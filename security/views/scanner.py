@@ -84,7 +84,8 @@ class ScanView(GateMixin, View):
         system = form.cleaned_data["system"]
         if found.known:  # no mapping to make: checked at once
             data = {"token": token, "system": system.pk, "found_on": timezone.localdate().isoformat(), "owner": ""}
-            return self.check(KnownScanForm(data, user=user), staging.find(user, token, KIND), found, "check")
+            known = KnownScanForm(data, user=user)
+            return self.check(known, staging.find(user, token, KIND), found, "check", upload_form=form)
         headers = found.headers
         columns = scanner.guess_columns(headers)
         if mapping is not None:
@@ -135,8 +136,9 @@ class ScanView(GateMixin, View):
             form.add_error("file", file_error)
         return self.check(form, staged, found, data.get("action"))
 
-    def check(self, form, staged, found, action):
-        """Check the file with the form's mapping and show the plan; import it when asked and all is in order."""
+    def check(self, form, staged, found, action, upload_form=None):
+        """Check the file with the form's mapping and show the plan; import it when asked and all is in order. A file
+        that cannot be used, checked right after its upload (``upload_form``), is dropped and the upload shown again."""
         request, user, name = self.request, self.request.user, staged.name
         context = {"form": form, "filename": name, "headers": found.headers, "found": found}
         if not form.is_valid():
@@ -155,6 +157,10 @@ class ScanView(GateMixin, View):
                 found=found,
             )
         except ImportFileError as exc:  # a row past a limit, or unreadable: the file as a whole cannot be used
+            if upload_form is not None:
+                staging.discard(staged)
+                upload_form.add_error("file", str(exc))
+                return self.page({"upload_form": upload_form}, status=400)
             form.add_error("file", str(exc))
             return self.page(context, status=400)
         context.update(result=result, owner_name=str(clean["owner"]) if clean["owner"] else "")
