@@ -86,6 +86,11 @@ class Update:
     reopen: bool
     number: int
 
+    @property
+    def labels(self) -> list:
+        """What changes, in the user's words."""
+        return [Finding._meta.get_field(name).verbose_name for name in self.values]
+
 
 @dataclass
 class ScanResult:

@@ -61,6 +61,15 @@ class KnownFormatPageTests(TestCase):
         self.assertIn(": 5 created, 0 updated, 0 reopened, 0 unchanged, 2 skipped.", message)
         self.assertEqual(Finding.objects.filter(system=self.system, owner=self.liaison).count(), 5)
         self.assertEqual(staged_uploads(), set())
+        ssh = Finding.objects.get(system=self.system, port="22")
+        page = self.client.get(ssh.get_absolute_url())
+        self.assertContains(page, "OpenVAS / GVM (CSV) · 10.32.8.22 port 22/tcp")
+        self.assertContains(page, ", ".join(files.ELEVEN_CVES))
+        api = self.client.get(reverse("api:finding-detail", args=[ssh.pk])).json()
+        self.assertEqual(
+            (api["host"], api["port"], api["protocol"], api["scanner"]), ("10.32.8.22", "22", "tcp", "openvas")
+        )
+        self.assertEqual((api["cves"], api["last_seen"]), (", ".join(files.ELEVEN_CVES), "2026-03-15"))
 
         response = self.upload(files.gvm_csv())
         self.assertContains(response, "Nothing to import: every finding of")
