@@ -162,12 +162,21 @@ class FindingsCommandTests(TestCase):
         ]:
             with self.assertRaisesMessage(CommandError, said):
                 self.run_command(self.saved(files.gvm_csv()), "--system", self.system.code, *args)
+        with self.assertRaisesMessage(CommandError, "the file's header is not that of openvas: Plugin ID, CVE"):
+            unknown = files.csv_upload(["Plugin ID", "CVE", "Name"], [["1", "CVE-2021-44228", "x"]], "n.csv")
+            self.run_command(self.saved(unknown), "--system", self.system.code, "--format", "openvas")
         with self.assertRaisesMessage(CommandError, "no system with the code"):
             self.run_command(path, "--system", "NOPE")
         with self.assertRaisesMessage(CommandError, "declares a DTD or entities"):
             self.run_command(
                 self.saved(SimpleUploadedFile("x.nessus", files.BILLION_LAUGHS)), "--system", self.system.code
             )
+
+    def test_format_csv_reads_a_known_export_with_the_guessed_columns(self):
+        path = self.saved(files.nessus_csv())
+        out = self.run_command(path, "--system", self.system.code, "--format", "csv")
+        self.assertIn("4 created, 0 updated, 0 unchanged, 1 skipped", out)
+        self.assertEqual(set(Finding.objects.values_list("scanner", flat=True)), {"csv"})
 
     def test_a_generic_file_with_a_saved_mapping(self):
         ScannerMapping.objects.create(

@@ -63,9 +63,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no user named {owner}")
         with path.open("rb") as handle:
             try:
-                found = scanner.detect(handle, path.name)
-                if format != "auto" and found.scanner != format:
-                    raise CommandError(f"the file is {found.label}, not {format}")
+                found = self.format_of(scanner.detect(handle, path.name), format)
                 saved = self.mapping(mapping, found)
                 columns = saved.columns if saved else scanner.guess_columns(found.headers)
                 words = saved.severities if saved else scanner.DEFAULT_WORDS
@@ -93,6 +91,16 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from exc
         self.report(result)
+
+    def format_of(self, found, wanted: str):
+        """The detected format, or the generic mapping when ``--format csv`` asks for it on a known CSV."""
+        if wanted == ScannerFormat.CSV and found.known and found.kind != scanner.XML:
+            return scanner.Detected(ScannerFormat.CSV, found.headers)
+        if wanted != "auto" and found.scanner != wanted:
+            if found.kind == ScannerFormat.CSV:
+                raise CommandError(f"the file's header is not that of {wanted}: {', '.join(found.headers[:30])}")
+            raise CommandError(f"the file is {found.label}, not {wanted}")
+        return found
 
     def mapping(self, name, found):
         if not name:
