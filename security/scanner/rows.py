@@ -53,7 +53,15 @@ def split_cves(text: str) -> list[str]:
 
 
 def found_date(value: str) -> dt.date:
-    """A date, or a date and time as scanners write them (2026-03-15 10:20:33, 2026-03-15T10:20:33Z)."""
+    """A date, or a date and time as scanners write them (2026-03-15 10:20:33, 2026-03-15T10:20:33Z): a time with
+    its offset (GVM writes UTC) is the day it was in local time."""
+    if len(value) > 10:
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return timezone.localdate(moment)
     day = value.replace("T", " ").split(" ")[0] if len(value) > 10 else value
     return parsers.date()(day)
 

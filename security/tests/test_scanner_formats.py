@@ -232,3 +232,13 @@ class SeverityWordTests(SimpleTestCase):
         }
         self.assertEqual(set(reasons.values()), {"info", "log", "false_positive"})
         self.assertEqual((reasons["日志"], reasons["误报"], reasons["无"]), ("log", "false_positive", "info"))
+
+
+class FoundDateTests(SimpleTestCase):
+    def test_the_day_of_a_scan_in_local_time(self):
+        self.assertEqual(scanner.found_date("2026-03-15T10:20:33Z"), D(2026, 3, 15))
+        self.assertEqual(scanner.found_date("2026-03-15T20:20:33Z"), D(2026, 3, 16))  # 04:20 in Beijing
+        self.assertEqual(scanner.found_date("2026-03-15 23:59:59"), D(2026, 3, 15))
+        self.assertEqual(scanner.found_date("2026-03-15"), D(2026, 3, 15))
+        with self.assertRaises(ValueError):
+            scanner.found_date("15/03/2026 x")
