@@ -118,7 +118,8 @@ def read(fileobj) -> Iterator[Raw]:
                     host, properties = element.get("name", ""), {}
                 continue
             depth -= 1
-            if element.text and len(element.text) > limits.cell_chars:
+            texts = [element.text or "", *element.attrib.values()]
+            if any(len(text) > limits.cell_chars for text in texts):
                 message = _("Item {row} has a text longer than {limit} characters.")
                 raise ImportFileError(message.format(row=items + 1, limit=limits.cell_chars))
             if element.tag == "tag" and depth == 4:  # NessusClientData_v2/Report/ReportHost/HostProperties/tag

@@ -199,6 +199,19 @@ class NessusTests(ScanCase):
             self.scan(SimpleUploadedFile("scan.nessus", b"<?xml version='1.0'?><NessusClientData_v2><Report>"))
         self.assertFalse(self.findings().exists())
 
+    def test_the_xml_is_read_within_the_import_limits(self):
+        deep = files.nessus_xml([files.report_host("10.32.8.21", ["<a>" * 40 + "</a>" * 40])])
+        cases = [
+            ({"GOVCIO_IMPORT_MAX_XML_DEPTH": 32}, deep, "nested more than 32 levels"),
+            ({"GOVCIO_IMPORT_MAX_CELLS": 20}, files.nessus_xml(), "more than 20 cells"),
+            ({"GOVCIO_IMPORT_MAX_CELL_CHARS": 50}, files.nessus_xml(), "longer than 50 characters"),
+            ({"GOVCIO_IMPORT_MAX_BYTES": 1000}, files.nessus_xml(), "larger than"),
+        ]
+        for limits, upload, message in cases:
+            with self.settings(**limits), self.assertRaisesMessage(ImportFileError, message):
+                self.scan(upload)
+        self.assertFalse(self.findings().exists())
+
 
 class LongFieldTests(ScanCase):
     def test_a_value_longer_than_its_column_is_kept_whole_and_never_blocks_the_file(self):
