@@ -17,6 +17,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -334,17 +335,20 @@ def _reopened(finding: Finding, day) -> None:
 @transaction.atomic
 def findings_rescanned(*, actor, updates: list) -> None:
     """A later scan's news of known findings (security.scanner.Update): last seen, what the scanner now says (a
-    policy deadline follows a new severity), a verified finding found again reopened and its owner told. Written in
-    one statement per batch, each change audited ("finding.rescan", "finding.reopen"), the rules run once."""
+    policy deadline follows a new severity), a verified finding found again reopened and its owner told. Findings
+    that change alike (a whole scan's "last seen", most often) are written by one statement per chunk, each change
+    audited ("finding.rescan", "finding.reopen"), the rules run once."""
     if not updates:
         return
     findings = [update.finding for update in updates]
-    versions = dict(
-        Finding.objects.select_for_update().filter(pk__in=[f.pk for f in findings]).values_list("pk", "version")
-    )
+    keys = [finding.pk for finding in findings]
+    versions = {}
+    for start in range(0, len(keys), CHUNK):
+        locked = Finding.objects.select_for_update().filter(pk__in=keys[start : start + CHUNK])
+        versions.update(locked.values_list("pk", "version"))
     if any(versions.get(f.pk) != f.version for f in findings):
         raise conflict()
-    now, changed, entries = timezone.now(), [], []
+    now, changed, entries, alike = timezone.now(), [], [], {}
     for update in updates:
         finding = update.finding
         before = snapshot(finding)
@@ -355,16 +359,24 @@ def findings_rescanned(*, actor, updates: list) -> None:
         elif "severity" in update.values and was_policy_deadline(before, finding.system):
             finding.deadline = None
             apply_deadline(finding)
+        changes = diff(before, snapshot(finding))
+        columns = tuple(sorted((ATTNAMES[name], getattr(finding, ATTNAMES[name])) for name in changes))
+        alike.setdefault(columns, []).append(finding.pk)
         finding.version += 1
         finding.updated_by, finding.updated_at = actor, now
-        changes = diff(before, snapshot(finding))
         changed.append(rules.updated(finding, changes))
         action, event = (
             (AuditAction.EVENT, "finding.reopen") if update.reopen else (AuditAction.UPDATE, "finding.rescan")
         )
         entries.append(audit.object_entry(action=action, obj=finding, actor=actor, changes=changes, event=event))
-    Finding.objects.bulk_update(findings, RESCANNED_FIELDS, batch_size=500)
-    search.index_many(findings)
+    for columns, pks in alike.items():
+        for start in range(0, len(pks), CHUNK):
+            Finding.objects.filter(pk__in=pks[start : start + CHUNK]).update(
+                **dict(columns), version=F("version") + 1, updated_by_id=getattr(actor, "pk", None), updated_at=now
+            )
+    spec = search.registered().get("security.finding")
+    searched = {"title", *(name.split("__")[0] for name in spec.fields)} if spec else set()
+    search.index_many([change.obj for change in changed if searched & set(change.values)])  # "last seen": no entry
     rules.run(Finding, changed, actor=actor)
     audit.append_many(entries)
     for update in updates:
@@ -379,26 +391,8 @@ def findings_rescanned(*, actor, updates: list) -> None:
             )
 
 
-RESCANNED_FIELDS = [
-    "title",
-    "severity",
-    "description",
-    "cves",
-    "reference",
-    "last_seen",
-    "status",
-    "fixed_by",
-    "fixed_at",
-    "verified_by",
-    "verified_at",
-    "verification_note",
-    "escalated_at",
-    "deadline",
-    "deadline_provisional",
-    "version",
-    "updated_by",
-    "updated_at",
-]
+CHUNK = 5000  # keys per IN (...)
+ATTNAMES = {field.name: field.attname for field in Finding._meta.concrete_fields}
 
 
 @transaction.atomic

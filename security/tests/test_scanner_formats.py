@@ -12,6 +12,7 @@ from django.utils import timezone
 from core import testing
 from core.io import ImportFileError
 from core.models import AuditRecord, Notification
+from core.search.query import search
 from inventory.tests.factories import new_system
 from security import scanner
 from security.choices import FindingStatus
@@ -124,6 +125,20 @@ class OpenVASTests(ScanCase):
         self.assertEqual(self.findings().get(port="8443").last_seen, D(2026, 3, 15))
         event = AuditRecord.objects.filter(event="finding.scanner_import").latest("seq")
         self.assertEqual((event.changes["updated"], event.changes["reopened"]), (3, 1))
+
+    def test_what_a_later_scan_says_is_what_search_finds(self):
+        self.commit(self.scan(files.gvm_csv(files.GVM_ROWS[:1])))
+        renamed = list(files.GVM_ROWS[0])
+        renamed[8], renamed[15] = "Apache Log4j 2.x JNDI 远程代码执行", "2026-04-10T09:00:00Z"
+        result = self.scan(files.gvm_csv([renamed]))
+        self.assertEqual((result.updated, result.updates[0].values["title"]), (1, renamed[8]))
+        self.commit(result)
+
+        def titles(q):
+            return {hit.title for group in search(self.liaison, q) for hit in group.hits}
+
+        self.assertEqual(titles("JNDI"), {renamed[8]})
+        self.assertEqual(titles("Log4Shell"), set())
 
     def test_rows_of_one_file_are_merged_only_when_identical(self):
         first = files.GVM_ROWS[0]
