@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.io import CellError
+from core.io import CellError, ImportFileError
 from core.io.readers import read_header
 from core.io.sniff import limits, megabytes, sniff
 
@@ -23,7 +23,7 @@ from ..choices import FindingSource, FindingStatus, ScannerFormat
 from ..models import Finding
 from . import nessusxml
 from .columns import MappedRows
-from .formats import NESSUS_XML_LABEL, recognise
+from .formats import CSV_FORMATS, NESSUS_XML_LABEL, recognise
 from .rows import Builder, scan_key
 from .words import KNOWN_WORDS, REPEATED
 
@@ -48,16 +48,12 @@ class Detected:
 
     @property
     def label(self):
-        from .formats import CSV_FORMATS
-
         if self.kind == XML:
             return NESSUS_XML_LABEL
         return next((f.label for f in CSV_FORMATS if f.code == self.kind), ScannerFormat.CSV.label)
 
 
 def _refuse_size(fileobj) -> None:
-    from core.io import ImportFileError
-
     fileobj.seek(0, 2)
     size = fileobj.tell()
     fileobj.seek(0)
