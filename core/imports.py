@@ -82,7 +82,8 @@ def _import_rows(model, rows, actor, prepare) -> list:
     from core import search
 
     fields = {field.attname for field in model._meta.concrete_fields}
-    stamp = {"created_by_id": actor.pk, "updated_by_id": actor.pk} if "created_by_id" in fields else {}
+    who = getattr(actor, "pk", None)  # None: the operator's console (a management command), which is not scoped
+    stamp = {"created_by_id": who, "updated_by_id": who} if "created_by_id" in fields else {}
     objects = bulk.instances(model, rows, **stamp)
     if prepare is not None:
         prepare(objects)
@@ -91,7 +92,7 @@ def _import_rows(model, rows, actor, prepare) -> list:
     pending = search.tokens_later(texts) if texts is not None else None  # segmented meanwhile, on the other core
     try:
         bulk.insert(model, objects)
-        if _allowed(model, [obj.pk for obj in objects], actor) != len(objects):
+        if actor is not None and _allowed(model, [obj.pk for obj in objects], actor) != len(objects):
             raise ValidationError(_("Some rows would create records outside the units you manage."))
         label = model._meta.label_lower
         values = [snapshot(obj) for obj in objects]

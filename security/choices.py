@@ -90,6 +90,14 @@ class FindingSource(models.TextChoices):
     SCANNER = "scanner", _("Vulnerability scanner")
 
 
+class ScannerFormat(models.TextChoices):
+    """The exports the scanner import reads (security.scanner): recognised from their header, or mapped by hand."""
+
+    OPENVAS = "openvas", _("OpenVAS / GVM (CSV)")
+    NESSUS = "nessus", _("Nessus / Tenable (CSV or .nessus)")
+    CSV = "csv", _("Other scanner (CSV or .xlsx, mapped)")
+
+
 class Severity(models.TextChoices):
     CRITICAL = "critical", _("Critical")
     HIGH = "high", _("High")

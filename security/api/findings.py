@@ -18,6 +18,7 @@ from ..models import Finding
 from ..services import findings as services
 
 AUDIT_FIELDS = ["version", "created_at", "updated_at"]
+SCAN_FIELDS = ["scanner", "host", "port", "protocol", "cves", "last_seen"]  # written by the scanner import only
 WORKFLOW_FIELDS = [
     "deadline_provisional",
     "status",
@@ -53,10 +54,11 @@ class FindingSerializer(GovModelSerializer):
             "found_on",
             "owner",
             "deadline",
+            *SCAN_FIELDS,
             *WORKFLOW_FIELDS,
             *AUDIT_FIELDS,
         ]
-        read_only_fields = [*WORKFLOW_FIELDS, *AUDIT_FIELDS]
+        read_only_fields = [*SCAN_FIELDS, *WORKFLOW_FIELDS, *AUDIT_FIELDS]
 
 
 class FindingAPIFilterSet(GovAPIFilterSet):

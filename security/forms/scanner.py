@@ -30,7 +30,7 @@ def styled(form) -> None:
 
 
 class ScanUploadForm(forms.Form):
-    file = forms.FileField(label=_("Scanner export (.xlsx or .csv)"))
+    file = forms.FileField(label=_("Scanner export (.csv, .xlsx or .nessus)"))
     system = forms.ModelChoiceField(label=_("Information system scanned"), queryset=System.objects.none())
     mapping = forms.ModelChoiceField(
         label=_("Saved column mapping"),
@@ -45,6 +45,49 @@ class ScanUploadForm(forms.Form):
         use_autocomplete(self.fields["system"])
         self.fields["mapping"].queryset = ScannerMapping.objects.restrict(user, "view").select_related("unit")
         styled(self)
+
+
+def clean_found_on(form):
+    day = form.cleaned_data["found_on"]
+    if day and day > timezone.localdate():
+        raise ValidationError(scanner.future_message(day))
+    return day
+
+
+class KnownScanForm(forms.Form):
+    """The check of a known export (OpenVAS, Nessus): nothing to map; the day of the scan for a file without dates
+    (Nessus's CSV), the owner, another file."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=_("Replace the file"), required=False, help_text=_("Upload a corrected file and check it again.")
+    )
+    system = forms.ModelChoiceField(label=_("Information system scanned"), queryset=System.objects.none())
+    found_on = forms.DateField(
+        label=_("Day of the scan"), widget=DATE, help_text=_("For rows without a date (Nessus's CSV has none).")
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Who answers for the rectification: you, unless you choose someone else here."),
+    )
+    known = True
+
+    def __init__(self, *args, user=None, **kwargs):
+        kwargs.pop("headers", None)
+        super().__init__(*args, **kwargs)
+        self.fields["found_on"].initial = timezone.localdate()
+        self.fields["system"].queryset = importable_systems(user)
+        use_autocomplete(self.fields["system"])
+        self.fields["owner"].queryset = User.objects.restrict(user, "view")
+        use_autocomplete(self.fields["owner"])
+        styled(self)
+
+    clean_found_on = clean_found_on
+
+    def columns(self) -> dict:
+        return {}
 
 
 class ScanForm(forms.Form):
@@ -100,6 +143,9 @@ class ScanForm(forms.Form):
             for t in scanner.TARGETS
             if self.cleaned_data.get(f"column_{t.name}")
         }
+
+    known = False
+    clean_found_on = clean_found_on
 
     def clean_words(self):
         return scanner.parse_words(self.cleaned_data["words"])

@@ -50,6 +50,17 @@ class Finding(GovModel):
     asset = models.CharField(_("asset (host, address or component)"), max_length=200, blank=True)
     reference = models.CharField(_("reference (CVE, rule or clause)"), max_length=100, blank=True)
     external_id = models.CharField(_("scanner's identifier"), max_length=100, blank=True)
+    # What a scanner's export says of where and when (security.scanner): the host, port and protocol apart, every
+    # CVE of the row kept whole, the day of the latest scan that still found it, and the key a later scan of the
+    # same scanner matches it by (the scanner's id, host, port, protocol and, where one plugin reports several, the
+    # CVE) — a digest, so that a key of long parts fits an index.
+    scanner = models.CharField(_("scanner"), max_length=16, choices=c.ScannerFormat.choices, blank=True)
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    port = models.CharField(_("port"), max_length=32, blank=True)
+    protocol = models.CharField(_("protocol"), max_length=16, blank=True)
+    cves = models.TextField(_("CVEs"), blank=True)
+    last_seen = models.DateField(_("last seen by a scan"), null=True, blank=True, editable=False)
+    scan_key = models.CharField(_("scan key"), max_length=64, blank=True, editable=False)
     found_on = models.DateField(_("found on"))
     owner = user_fk(_("owner"), "security_findings")
     deadline = models.DateField(_("deadline"), null=True, blank=True)
@@ -75,6 +86,7 @@ class Finding(GovModel):
             models.Index(fields=["status", "deadline"], name="sec_finding_due"),
             models.Index(fields=["system", "status", "severity"], name="sec_finding_system"),
             models.Index(fields=["system", "external_id"], name="sec_finding_external"),
+            models.Index(fields=["system", "scan_key"], name="sec_finding_scan_key"),
             # The list's default order: its first page is read off the index, not sorted from every finding.
             models.Index(fields=["-found_on", "id"], name="sec_finding_found"),
             # The same for the open ones, the list the department liaisons work from ("open", "overdue").

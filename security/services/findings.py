@@ -17,15 +17,25 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, files, gate
+from core import audit, files, gate, rules, search
 from core.choices import AuditAction
 from core.imports import import_rows
 from core.notify import notify
-from core.services import object_create, object_delete, object_update, require, snapshot, transition
+from core.services import (
+    conflict,
+    diff,
+    object_create,
+    object_delete,
+    object_update,
+    require,
+    snapshot,
+    transition,
+)
 
 from .. import deadlines
 from ..choices import FindingStatus
@@ -312,27 +322,102 @@ def scannermapping_remember(*, actor, unit, name: str, columns: dict, severities
     return object_update(obj=mapping, actor=actor, before=before)
 
 
+def _reopened(finding: Finding, day) -> None:
+    """Found again after its verification: open, the rectification round cleared (the audit keeps it), the deadline
+    the policy's from the day of the scan that found it again."""
+    finding.status = S.OPEN
+    finding.fixed_by = finding.fixed_at = finding.verified_by = finding.verified_at = finding.escalated_at = None
+    finding.verification_note = ""
+    due = deadlines.finding_deadline(finding.severity, found_on=day, policy=schedule.policy_for_system(finding.system))
+    finding.deadline, finding.deadline_provisional = due.date, due.provisional
+
+
 @transaction.atomic
-def scan_import(*, actor, system, rows: list[dict], filename: str, duplicates: int, skipped: int, mapping=None):
-    """Commit a checked scanner file: every finding or none, one audit batch, and the named event with the counts."""
+def findings_rescanned(*, actor, updates: list) -> None:
+    """A later scan's news of known findings (security.scanner.Update): last seen, what the scanner now says (a
+    policy deadline follows a new severity), a verified finding found again reopened and its owner told. Findings
+    that change alike (a whole scan's "last seen", most often) are written by one statement per chunk, each change
+    audited ("finding.rescan", "finding.reopen"), the rules run once."""
+    if not updates:
+        return
+    findings = [update.finding for update in updates]
+    keys = [finding.pk for finding in findings]
+    versions = {}
+    for start in range(0, len(keys), CHUNK):
+        locked = Finding.objects.select_for_update().filter(pk__in=keys[start : start + CHUNK])
+        versions.update(locked.values_list("pk", "version"))
+    if any(versions.get(f.pk) != f.version for f in findings):
+        raise conflict()
+    now, changed, entries, alike = timezone.now(), [], [], {}
+    for update in updates:
+        finding = update.finding
+        before = snapshot(finding)
+        for name, value in update.values.items():
+            setattr(finding, name, value)
+        if update.reopen:
+            _reopened(finding, finding.last_seen or finding.found_on)
+        elif "severity" in update.values and was_policy_deadline(before, finding.system):
+            finding.deadline = None
+            apply_deadline(finding)
+        changes = diff(before, snapshot(finding))
+        columns = tuple(sorted((ATTNAMES[name], getattr(finding, ATTNAMES[name])) for name in changes))
+        alike.setdefault(columns, []).append(finding.pk)
+        finding.version += 1
+        finding.updated_by, finding.updated_at = actor, now
+        changed.append(rules.updated(finding, changes))
+        action, event = (
+            (AuditAction.EVENT, "finding.reopen") if update.reopen else (AuditAction.UPDATE, "finding.rescan")
+        )
+        entries.append(audit.object_entry(action=action, obj=finding, actor=actor, changes=changes, event=event))
+    for columns, pks in alike.items():
+        for start in range(0, len(pks), CHUNK):
+            Finding.objects.filter(pk__in=pks[start : start + CHUNK]).update(
+                **dict(columns), version=F("version") + 1, updated_by_id=getattr(actor, "pk", None), updated_at=now
+            )
+    spec = search.registered().get("security.finding")
+    searched = {"title", *(name.split("__")[0] for name in spec.fields)} if spec else set()
+    search.index_many([change.obj for change in changed if searched & set(change.values)])  # "last seen": no entry
+    rules.run(Finding, changed, actor=actor)
+    audit.append_many(entries)
+    for update in updates:
+        if update.reopen:
+            finding = update.finding
+            notify(
+                [finding.owner],
+                key=f"security.finding:{finding.pk}:reopened:{finding.version}",
+                title=_("Found again by a scan and reopened: {title}").format(title=finding.title),
+                url=finding.get_absolute_url(),
+                level="warning",
+            )
+
+
+CHUNK = 5000  # keys per IN (...)
+ATTNAMES = {field.name: field.attname for field in Finding._meta.concrete_fields}
+
+
+@transaction.atomic
+def scan_import(*, actor, system, result, filename: str, mapping=None):
+    """Commit a checked scan (security.scanner.ScanResult): the new findings, the news of known ones, all or none,
+    audited in batches, and the named event with the counts."""
     require(actor, "import", Finding(system=system))
-    created = findings_import(actor=actor, rows=rows)
+    created = findings_import(actor=actor, rows=result.rows) if result.rows else []
+    findings_rescanned(actor=actor, updates=result.updates)
+    unit = system.owner_unit
     audit.append(
         audit.Entry(
             action=AuditAction.EVENT,
             actor=actor,
             object_type="security.finding",
             object_repr=filename[:200],
-            unit_path=system.owner_unit.path,
+            unit_path=unit.path,
             event="finding.scanner_import",
             changes={
                 "system": system.pk,
                 "file": filename,
-                "created": len(created),
-                "duplicates": duplicates,
-                "skipped": skipped,
+                "format": result.kind,
                 "mapping": getattr(mapping, "pk", None),
-            },
+            }
+            | result.counts(),
         )
     )
     return created

@@ -17,9 +17,8 @@ from core import testing
 from core.models import AuditRecord
 from inventory.tests.factories import new_system
 from security import scanner
-from security.choices import FindingSource, FindingStatus
+from security.choices import FindingSource
 from security.models import Finding, ScannerMapping
-from security.tests.test_findings import new_finding
 
 HEADER = ["序号", "漏洞名称", "风险等级", "主机", "IP", "端口", "CVE编号", "发现时间", "描述", "解决方案", "漏洞编号"]
 ROWS = [
@@ -91,7 +90,7 @@ class ScanImportTests(TestCase):
         response = self.client.post(self.url, self.mapping_data(response, action="check"))
         result = response.context["result"]
         self.assertEqual(response.status_code, 200, result.errors)
-        self.assertEqual((len(result.rows), result.skipped, result.duplicates), (3, 1, 0))
+        self.assertEqual((result.created, result.skipped, result.unchanged), (3, 1, 0))
         self.assertContains(response, 'id="import-scan"')
         self.assertFalse(Finding.objects.exists(), "checking must not write")
 
@@ -140,8 +139,7 @@ class ScanImportTests(TestCase):
         self.assertNotContains(response, "0 rows")
         response = self.client.post(self.url, self.mapping_data(response, action="import"))
         message = [str(m) for m in response.wsgi_request._messages][0]
-        self.assertTrue(message.startswith("Imported 2 findings"), message)
-        self.assertNotIn("skipped", message)
+        self.assertTrue(message.endswith(": 2 created, 0 updated, 0 reopened, 0 unchanged, 0 skipped."), message)
 
     def test_xlsx_with_a_saved_mapping_of_unusual_headers(self):
         header = ["威胁名称", "危险程度", "目标地址", "漏洞引用", "首次发现"]
@@ -199,25 +197,24 @@ class ScanImportTests(TestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Finding.objects.count(), 3)
 
-    def test_duplicates_of_findings_not_yet_verified_are_skipped(self):
-        new_finding(system=self.system, external_id="RSAS-2021-1201", source=FindingSource.SCANNER)
-        closed = new_finding(system=self.system, external_id="RSAS-2018-0815", source=FindingSource.SCANNER)
-        Finding.objects.filter(pk=closed.pk).update(status=FindingStatus.VERIFIED)  # found again: a new finding
-        fixed = new_finding(
-            system=self.system, title="SSL/TLS 协议信息泄露漏洞", asset="app01:443", reference="CVE-2016-2183"
-        )
-        Finding.objects.filter(pk=fixed.pk).update(status=FindingStatus.FIXED)
-        rows = [list(row) for row in ROWS]
-        rows[2][10] = ""  # no identifier: matched by title, asset and reference
-        rows.append(list(ROWS[1]))  # the same row twice in the file
+    def test_the_same_file_again_creates_nothing_and_says_so(self):
+        rows = [*ROWS, list(ROWS[1])]  # the same row twice in the file: one finding
         response = self.upload(csv_file(rows))
         response = self.client.post(self.url, self.mapping_data(response, action="import"))
         self.assertEqual(response.status_code, 302)
-        created = Finding.objects.filter(created_by=self.liaison)
-        self.assertEqual(list(created.values_list("external_id", flat=True)), ["RSAS-2018-0815"])
-        message = [str(m) for m in response.wsgi_request._messages][0]
-        self.assertIn("3 duplicates", message)  # one open, one awaiting verification, one repeated
-        self.assertEqual(AuditRecord.objects.get(event="finding.scanner_import").changes["duplicates"], 3)
+        self.assertEqual(Finding.objects.filter(system=self.system).count(), 3)
+        event = AuditRecord.objects.get(event="finding.scanner_import")
+        self.assertEqual(event.changes["skips"], {"info": 1, "repeated": 1})
+
+        response = self.upload(csv_file(rows))
+        response = self.client.post(self.url, self.mapping_data(response, action="import"))
+        self.assertEqual(response.status_code, 200)
+        result = response.context["result"]
+        self.assertEqual((result.created, result.updated, result.unchanged, result.skipped), (0, 0, 3, 2))
+        self.assertContains(response, "Nothing to import: every finding of")
+        self.assertNotContains(response, 'id="import-scan"')
+        self.assertEqual(Finding.objects.filter(system=self.system).count(), 3)
+        self.assertEqual(AuditRecord.objects.filter(event="finding.scanner_import").count(), 1)
 
     def test_only_systems_where_findings_may_be_imported(self):
         response = self.upload(csv_file(ROWS), system=self.outside)

@@ -1,9 +1,10 @@
 """The scanner import (漏洞扫描结果导入) and the saved column mappings.
 
-upload (file, system, saved mapping) → mapping step (columns, severity words; guessed from the headers or taken from
-the mapping) → check: every bad row and column listed, duplicates and informational rows counted → import: all or
-nothing, audited, the mapping saved when named; or cancel. The file is kept between the steps in the database
-(core.staging) and deleted after the import or the cancel."""
+upload (file, system, saved mapping) → for a known export (OpenVAS, Nessus CSV or .nessus) the check at once; for
+another, the mapping step (columns, severity words; guessed from the headers or taken from the mapping) → check:
+every bad row and column listed, and what the import would do counted: created, updated, reopened, unchanged,
+skipped (by reason) → import: all or nothing, audited, the mapping saved when named; or cancel. The file is kept
+between the steps in the database (core.staging) and deleted after the import or the cancel."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,7 +14,6 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 
 from core import staging, uploads
@@ -25,7 +25,7 @@ from core.views.imports import PREVIEW_ROWS
 from .. import scanner
 from ..choices import Severity
 from ..forms.findings import ScannerMappingForm
-from ..forms.scanner import ScanForm, ScanUploadForm
+from ..forms.scanner import KnownScanForm, ScanForm, ScanUploadForm
 from ..models import Finding, ScannerMapping
 from ..services import findings as services
 from ..tables.findings import ScannerMappingTable
@@ -64,10 +64,11 @@ class ScanView(GateMixin, View):
             return self.mapping_step()
         return self.upload_step()
 
-    def stage(self, upload) -> tuple[str, list[str]]:
-        """Read the header (raises ImportFileError) and keep the file for the next steps; (token, headers)."""
-        headers = scanner.read_headers(upload, upload.name)
-        return staging.stage(upload, owner=self.request.user, kind=KIND).token, headers
+    def stage(self, upload) -> tuple[str, scanner.Detected]:
+        """Recognise the file (raises ImportFileError) and keep it for the next steps; (token, what it is)."""
+        found = scanner.detect(upload, upload.name)
+        params = {"kind": found.kind}
+        return staging.stage(upload, owner=self.request.user, kind=KIND, params=params).token, found
 
     def upload_step(self):
         user = self.request.user
@@ -76,24 +77,30 @@ class ScanView(GateMixin, View):
             return self.page({"upload_form": form}, status=400)
         upload, mapping = form.cleaned_data["file"], form.cleaned_data["mapping"]
         try:
-            token, headers = self.stage(upload)
+            token, found = self.stage(upload)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
             return self.page({"upload_form": form}, status=400)
+        system = form.cleaned_data["system"]
+        if found.known:  # no mapping to make: checked at once
+            data = {"token": token, "system": system.pk, "found_on": timezone.localdate().isoformat(), "owner": ""}
+            known = KnownScanForm(data, user=user)
+            return self.check(known, staging.find(user, token, KIND), found, "check", upload_form=form)
+        headers = found.headers
         columns = scanner.guess_columns(headers)
         if mapping is not None:
             columns.update({name: h for name, h in mapping.columns.items() if h in headers})
         initial = {
             "token": token,
             "mapping": getattr(mapping, "pk", None),
-            "system": form.cleaned_data["system"].pk,
+            "system": system.pk,
             "found_on": timezone.localdate(),
             "words": scanner.words_text(mapping.severities if mapping else scanner.DEFAULT_WORDS),
             "save_as": mapping.name if mapping else "",
             **{f"column_{name}": header for name, header in columns.items()},
         }
         scan_form = ScanForm(headers=headers, user=user, initial=initial)
-        return self.page({"form": scan_form, "filename": upload.name, "headers": headers})
+        return self.page({"form": scan_form, "filename": upload.name, "headers": headers, "found": found})
 
     def mapping_step(self):
         request, user = self.request, self.request.user
@@ -109,45 +116,59 @@ class ScanView(GateMixin, View):
         replacement = request.FILES.get("file")
         if replacement is not None:
             try:
-                new_token, _headers = self.stage(replacement)
+                new_token, _found = self.stage(replacement)
             except ImportFileError as exc:
                 file_error = str(exc)
             else:
                 staging.discard(staged)
                 staged = staging.find(user, new_token, KIND)
                 data["token"] = new_token
-        name = staged.name
         try:
-            headers = scanner.read_headers(staging.open_file(staged), name)
+            found = scanner.detect(staging.open_file(staged), staged.name)
         except ImportFileError as exc:  # the limits changed since the upload step
             form = ScanUploadForm(user=user)
             form.add_error(None, str(exc))
             return self.page({"upload_form": form}, status=400)
-        form = ScanForm(data, headers=headers, user=user)
-        if not form.is_valid() or file_error:
-            if file_error:
-                form.add_error("file", file_error)
-            return self.page({"form": form, "filename": name, "headers": headers}, status=400)
+        form_class = KnownScanForm if found.known else ScanForm
+        form = form_class(data, headers=found.headers, user=user)
+        if file_error:
+            form.is_valid()
+            form.add_error("file", file_error)
+        return self.check(form, staged, found, data.get("action"))
+
+    def check(self, form, staged, found, action, upload_form=None):
+        """Check the file with the form's mapping and show the plan; import it when asked and all is in order. A file
+        that cannot be used, checked right after its upload (``upload_form``), is dropped and the upload shown again."""
+        request, user, name = self.request, self.request.user, staged.name
+        context = {"form": form, "filename": name, "headers": found.headers, "found": found}
+        if not form.is_valid():
+            return self.page(context, status=400)
         clean = form.cleaned_data
         try:
             result = scanner.read_scan(
                 staging.open_file(staged),
                 name,
                 columns=form.columns(),
-                words=clean["words"],
+                words=clean.get("words"),
                 system=clean["system"],
                 found_on=clean["found_on"],
                 user=user,
                 owner=clean["owner"] or user,  # someone answers for every finding: the importer, unless named
+                found=found,
             )
         except ImportFileError as exc:  # a row past a limit, or unreadable: the file as a whole cannot be used
+            if upload_form is not None:
+                staging.discard(staged)
+                upload_form.add_error("file", str(exc))
+                return self.page({"upload_form": upload_form}, status=400)
             form.add_error("file", str(exc))
-            return self.page({"form": form, "filename": name, "headers": headers}, status=400)
-        owner = str(clean["owner"]) if clean["owner"] else ""
-        context = {"form": form, "filename": name, "headers": headers, "result": result, "owner_name": owner}
-        if not result.ok or data.get("action") != "import":
+            return self.page(context, status=400)
+        context.update(result=result, owner_name=str(clean["owner"]) if clean["owner"] else "")
+        context["skips"] = [(scanner.REASONS[reason], n) for reason, n in sorted(result.skips.items())]
+        if not result.ok or action != "import" or not result.changes_anything:
             labels = dict(Severity.choices)
             context["preview"] = [{**row, "severity": labels[row["severity"]]} for row in result.rows[:PREVIEW_ROWS]]
+            context["changed"] = result.updates[:PREVIEW_ROWS]
             return self.page(context, status=200 if result.ok else 400)
         try:
             mapping = self.commit(form, result, name)
@@ -157,27 +178,7 @@ class ScanView(GateMixin, View):
         staging.discard(staged)
         if mapping is not None:
             request.session[LAST_USED] = mapping.pk
-        count, system = len(result.rows), clean["system"].name
-        said = [
-            ngettext(
-                "Imported {count} finding from “{name}” for {system}.",
-                "Imported {count} findings from “{name}” for {system}.",
-                count,
-            ).format(count=count, name=name, system=system)
-        ]
-        if result.duplicates:
-            said.append(
-                ngettext("{n} duplicate skipped.", "{n} duplicates skipped.", result.duplicates).format(
-                    n=result.duplicates
-                )
-            )
-        if result.skipped:
-            said.append(
-                ngettext("{n} informational row skipped.", "{n} informational rows skipped.", result.skipped).format(
-                    n=result.skipped
-                )
-            )
-        messages.success(request, " ".join(said))
+        messages.success(request, said(result, name, clean["system"].name))
         return HttpResponseRedirect(reverse("security:finding_list") + f"?system={clean['system'].pk}&source=scanner")
 
     @transaction.atomic
@@ -186,23 +187,31 @@ class ScanView(GateMixin, View):
         user, data = self.request.user, form.cleaned_data
         system = data["system"]
         mapping = ScannerMapping.objects.restrict(user, "view").filter(pk=data.get("mapping") or 0).first()
-        if data["save_as"]:
+        if data.get("save_as"):
             unit = services.mapping_unit(user, system)
             if unit is None:
                 raise ValidationError({"save_as": _("You may not save column mappings; leave the name empty.")})
             mapping = services.scannermapping_remember(
                 actor=user, unit=unit, name=data["save_as"], columns=form.columns(), severities=data["words"]
             )
-        services.scan_import(
-            actor=user,
-            system=system,
-            rows=result.rows,
-            filename=filename,
-            duplicates=result.duplicates,
-            skipped=result.skipped,
-            mapping=mapping,
-        )
+        services.scan_import(actor=user, system=system, result=result, filename=filename, mapping=mapping)
         return mapping
+
+
+def said(result, name: str, system: str) -> str:
+    """What the import did, in one sentence."""
+    counts = _("{created} created, {updated} updated, {reopened} reopened, {unchanged} unchanged, {skipped} skipped.")
+    return _("Imported “{name}” for {system}: {counts}").format(
+        name=name,
+        system=system,
+        counts=counts.format(
+            created=result.created,
+            updated=result.updated,
+            reopened=result.reopened,
+            unchanged=result.unchanged,
+            skipped=result.skipped,
+        ),
+    )
 
 
 # Saved column mappings ---------------------------------------------------------------------------------------------

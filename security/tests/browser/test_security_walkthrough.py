@@ -25,6 +25,7 @@ from inventory.services import link_save
 from inventory.tests.factories import new_resource, new_system
 from security.choices import FindingStatus, GradingState, Severity
 from security.models import Finding, Grading, ScannerMapping
+from security.tests import scanner_files
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,6 +81,27 @@ def scan_csv() -> str:
     lines = ["漏洞名称,风险等级,主机,端口,CVE编号,发现时间,描述"]
     lines += [",".join([title, level, host, port, cve, found, text]) for title, level, host, port, cve, text in SCAN]
     return write("rsas-scan.csv", "\r\n".join(lines) + "\r\n", "gbk")
+
+
+def import_openvas(page, budget) -> None:
+    """An OpenVAS report is recognised: no mapping step, the plan counted at once; the same report again has
+    nothing to import."""
+    report = write("gvm-report.csv", scanner_files.gvm_csv().read().decode("utf-8"))
+    for time in ("first", "again"):
+        go(page, "security:finding_scan", query=f"?system={budget.pk}")
+        page.locator("#scan-upload #id_file").set_input_files(report)
+        press(page, "#read-columns")
+        expect(page.locator("#scan-format")).to_contain_text("OpenVAS")
+        expect(page.locator("#column_title, #id_column_title")).to_have_count(0)
+        if time == "first":
+            expect(page.locator("#count-created")).to_have_text("5")
+            expect(page.locator("#count-skipped")).to_have_text("2")
+            shot(page, "security-walk-10-openvas-checked")
+            press(page, "#import-scan")
+            page.wait_for_url("**/security/findings/?system=*")
+    expect(page.locator("#count-unchanged")).to_have_text("5")
+    expect(page.locator("#import-scan")).to_have_count(0)
+    assert Finding.objects.filter(system=budget, scanner="openvas").count() == 5
 
 
 def evidence_pdf() -> str:
@@ -293,3 +315,6 @@ def test_security_walkthrough(page):
     shot(page, "security-walk-09c-fusion-after-verify")
     # the exchange platform reaches the budget system: its downstream is one of its reasons
     expect(page.locator(f"#fusion-{exchange.pk} .fusion-reason[data-code=downstream]")).to_have_count(1)
+
+    act_as(page, "li_na")
+    import_openvas(page, budget)
