@@ -5,8 +5,8 @@ member of its group (``core.search.terms``): the expansion happens when the quer
 text as written and a new alias works at once, without a rebuild. The file is read once per process and checked
 whole: every problem is listed in one error at start-up rather than a search quietly ignoring a group.
 
-A deployment adds its own local names with ``SEARCH_ALIASES_FILE`` (a file of the same shape, read after the built-in
-one).
+A deployment adds its own local names with ``GOVCIO_SEARCH_ALIASES_FILE`` (a file of the same shape, read after the
+built-in one).
 """
 
 import re
@@ -102,7 +102,7 @@ class Aliases:
 @lru_cache(maxsize=1)
 def aliases() -> Aliases:
     paths = [ALIASES_FILE]
-    extra = getattr(settings, "SEARCH_ALIASES_FILE", "")
+    extra = getattr(settings, "GOVCIO_SEARCH_ALIASES_FILE", "")
     if extra:
         paths.append(Path(extra))
     return Aliases(load(paths))

@@ -45,7 +45,7 @@ def test_a_name_in_two_files_is_refused(tmp_path):
 def test_a_local_file_adds_groups(tmp_path, settings):
     local = tmp_path / "local.yaml"
     local.write_text("groups:\n  - [浙政钉, 浙江政务钉钉]\n", encoding="utf-8")
-    settings.SEARCH_ALIASES_FILE = str(local)
+    settings.GOVCIO_SEARCH_ALIASES_FILE = str(local)
     aliases_module.aliases.cache_clear()
     try:
         assert aliases_module.aliases().group_of["浙政钉"] == ("浙政钉", "浙江政务钉钉")
