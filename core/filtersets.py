@@ -99,12 +99,16 @@ class GovFilterSet(django_filters.FilterSet):
                 use_autocomplete(field)
 
     def filter_q(self, queryset, name, value):
+        """Rows where any search field contains the text; through an index where there is one (core.search.lists)."""
         from django.db.models import Q
 
+        from core.search.lists import narrow
+
+        value = value.strip()
         q = Q()
         for field in self.search_fields:
-            q |= Q(**{f"{field}__icontains": value.strip()})
-        return queryset.filter(q)
+            q |= Q(**{f"{field}__icontains": value})
+        return narrow(queryset, self.search_fields, value).filter(q)
 
 
 class UnitFilterSet(GovFilterSet):

@@ -128,7 +128,14 @@ def search(ctx):
     url = reverse("core:search")
     base = timed(lambda: list(SearchEntry.objects.values("title", "url")[:50]), ctx.iterations)
     out = []
-    for label, q in (("Chinese words", "人力资源 社会保障"), ("traditional input", "財政局"), ("code", "RSJ")):
+    queries = (
+        ("Chinese words", "人力资源 社会保障"),
+        ("traditional input", "財政局"),
+        ("code", "RSJ"),
+        ("part of a word", "源和社会保"),
+        ("abbreviation", "人社局"),
+    )
+    for label, q in queries:
         out.append(
             result(
                 f"search ({label})", timed(lambda q=q: _get(client, f"{url}?q={q}"), ctx.iterations), base, SEARCH_MS

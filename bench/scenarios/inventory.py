@@ -2,6 +2,7 @@
 
 import io
 import time
+from urllib.parse import quote
 
 from django.db import transaction
 from django.urls import reverse
@@ -45,6 +46,7 @@ def system_list(ctx):
             timed(base(1), ctx.iterations),
             LIST_MS,
         ),
+        *searched(ctx, client, url, base(1)),
         result(
             "system API list first page",
             timed(lambda: _get(client, api), ctx.iterations),
@@ -53,6 +55,38 @@ def system_list(ctx):
         ),
     ]
     return out
+
+
+def searched(ctx, client, url, base):
+    """The list's search box with a rare fragment: the middle of a system's code and name, of a user's username."""
+    from accounts.models import User
+    from inventory.models import System
+
+    middle = System.objects.order_by("pk")[System.objects.count() // 2]
+    person = User.objects.exclude(full_name="").order_by("pk")[User.objects.count() // 2]
+    users = reverse("accounts:user_list")
+    code = middle.code[len(middle.code) // 3 :][:6]
+    name = middle.name[1:5]
+    return [
+        result(
+            f"system list searched, part of a code ({code})",
+            timed(lambda: _get(client, f"{url}?q={quote(code)}"), ctx.iterations),
+            timed(base, ctx.iterations),
+            LIST_MS,
+        ),
+        result(
+            f"system list searched, part of a name ({name})",
+            timed(lambda: _get(client, f"{url}?q={quote(name)}"), ctx.iterations),
+            timed(base, ctx.iterations),
+            LIST_MS,
+        ),
+        result(
+            f"user list searched, part of a username ({person.username[-5:]})",
+            timed(lambda: _get(client, f"{users}?q={quote(person.username[-5:])}"), ctx.iterations),
+            timed(base, ctx.iterations),
+            LIST_MS,
+        ),
+    ]
 
 
 def system_detail(ctx):

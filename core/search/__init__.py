@@ -22,7 +22,8 @@ from .registry import (
     texts_of,
     unregister,
 )
-from .text import normalise, query_tokens, tokens, warm_up
+from .terms import Term, query_terms, query_tokens
+from .text import normalise, tokens, warm_up
 
 __all__ = [
     "texts_of",
@@ -36,7 +37,9 @@ __all__ = [
     "index_many",
     "index_object",
     "normalise",
+    "query_terms",
     "query_tokens",
+    "Term",
     "rebuild",
     "register",
     "registered",

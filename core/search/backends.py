@@ -1,7 +1,8 @@
 """The full-text match on each database, as a filter plus a ``score`` annotation on a SearchEntry queryset.
 
 Query tokens are letters and digits only (see ``text``), and are still quoted here so that no token can ever be read
-as query syntax. The match string is always a bound parameter.
+as query syntax. The match string is always a bound parameter. A query is terms of alternatives (``terms``), which
+both databases take as a boolean expression.
 
 - SQLite: an FTS5 external-content table ``core_search_fts`` over ``core_searchentry.tokens``, kept in step by
   triggers (migration 0002). bm25() only works in a SELECT over the FTS table itself, not through the ``rowid IN``
@@ -19,6 +20,8 @@ from django.db import connections
 from django.db.models import BooleanField, CharField, F, FloatField, Func, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
+
+from .terms import Term
 
 # Fixed SQL; the user's words only ever travel as the bound parameter.
 SQLITE_MATCH = "SELECT rowid FROM core_search_fts WHERE core_search_fts MATCH %s"
@@ -44,26 +47,42 @@ def _vendor(queryset: QuerySet) -> str:
     return connections[queryset.db].vendor
 
 
-def fts5_query(terms: list[str], prefix: bool = True) -> str:
-    """``"a" AND "b"*``: every term as a quoted string, the last one also as a prefix."""
-    parts = ['"' + term.replace('"', '""') + '"' for term in terms]
-    if prefix:
-        parts[-1] += "*"
-    return " AND ".join(parts)
+def _fts5_token(token: str) -> str:
+    word = token.removesuffix("*")
+    return '"' + word.replace('"', '""') + '"' + ("*" if token.endswith("*") else "")
 
 
-def tsquery(terms: list[str], prefix: bool = True) -> str:
-    """``'a' & 'b':*`` for ``to_tsquery``, with anything tsquery would read as an operator removed."""
-    parts = [f"'{cleaned}'" for term in terms if (cleaned := _TSQUERY_SYNTAX.sub("", term))]
-    if not parts:
-        return ""
-    if prefix:
-        parts[-1] += ":*"
-    return " & ".join(parts)
+def _ts_token(token: str) -> str:
+    word = _TSQUERY_SYNTAX.sub("", token.removesuffix("*"))
+    return f"'{word}'" + (":*" if token.endswith("*") else "") if word else ""
 
 
-def match(queryset: QuerySet, terms: list[str], prefix: bool = True) -> QuerySet:
-    """``queryset`` narrowed to the entries containing every term, annotated with ``score`` (higher is better).
+def _boolean(terms: list[Term], token, and_: str, or_: str) -> str:
+    """Every term ANDed; a term's alternatives ORed, each the AND of its tokens; parentheses around every group."""
+    parts = []
+    for term in terms:
+        alternatives = []
+        for alternative in term.alternatives:
+            words = [word for word in map(token, alternative) if word]
+            if words:
+                alternatives.append(words[0] if len(words) == 1 else "(" + and_.join(words) + ")")
+        if alternatives:
+            parts.append(alternatives[0] if len(alternatives) == 1 else "(" + or_.join(alternatives) + ")")
+    return and_.join(parts)
+
+
+def fts5_query(terms: list[Term]) -> str:
+    """``"a" AND ("b" OR ("c" AND "d")) AND "e"*``: every token a quoted string, prefixes starred."""
+    return _boolean(terms, _fts5_token, " AND ", " OR ")
+
+
+def tsquery(terms: list[Term]) -> str:
+    """The same for ``to_tsquery``: ``'a' & ('b' | ('c' & 'd')) & 'e':*``, operator characters removed."""
+    return _boolean(terms, _ts_token, " & ", " | ")
+
+
+def match(queryset: QuerySet, terms: list[Term]) -> QuerySet:
+    """``queryset`` narrowed to the entries matching every term, annotated with ``score`` (higher is better).
 
     The scope filter goes on the aliases ``gate_type`` and ``gate_path`` (object type and unit path).
     """
@@ -71,14 +90,17 @@ def match(queryset: QuerySet, terms: list[str], prefix: bool = True) -> QuerySet
         return queryset.none()
     vendor = _vendor(queryset)
     if vendor == "sqlite":
-        match_sql = RawSQL(SQLITE_MATCH, [fts5_query(terms, prefix)])  # noqa: S611
+        query = fts5_query(terms)
+        if not query:
+            return queryset.none()
+        match_sql = RawSQL(SQLITE_MATCH, [query])  # noqa: S611
         return (
             queryset.filter(id__in=match_sql)
             .alias(gate_type=Unindexed("object_type"), gate_path=Unindexed("unit_path"))
             .annotate(score=-Length("tokens"))
         )
     if vendor == "postgresql":
-        query = tsquery(terms, prefix)
+        query = tsquery(terms)
         if not query:
             return queryset.none()
         return (

@@ -15,7 +15,7 @@ checked.
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from django.db.models import CharField, F, Q, QuerySet, Value, Window
+from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from core.gate import label, unit_paths
@@ -24,7 +24,8 @@ from core.tree import subtree_q
 
 from .backends import match
 from .registry import SearchSpec, registered
-from .text import query_tokens
+from .terms import query_terms
+from .text import normalise
 
 
 class Hit(NamedTuple):
@@ -63,12 +64,28 @@ def scope_q(user, specs: Iterable[SearchSpec], type_field="object_type", path_fi
     return q
 
 
+def _title_rank(q: str) -> Case:
+    """2 for a title that is the query, 1 for a title that starts with it, 0 for the others (as written or in
+    simplified characters, ignoring case)."""
+    written, simplified = q.strip(), normalise(q).strip()
+    return Case(
+        When(Q(title__iexact=written) | Q(title__iexact=simplified), then=Value(2)),
+        When(Q(title__istartswith=written) | Q(title__istartswith=simplified), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
 def _matching(user, specs: list[SearchSpec], q: str) -> QuerySet | None:
     scope = scope_q(user, specs, "gate_type", "gate_path")
-    terms = query_tokens(q)
+    terms = query_terms(q)
     if scope is None or not terms:
         return None
-    return match(SearchEntry.objects.all(), terms).filter(scope)
+    return match(SearchEntry.objects.all(), terms).filter(scope).annotate(title_rank=_title_rank(q))
+
+
+# Exact title first, then titles that start with the query, then by relevance and title.
+ORDER = ("-title_rank", "-score", "title", "object_id")
 
 
 def visible(user, ids_by_type: dict[str, Iterable[int]]) -> set[tuple[str, int]]:
@@ -97,7 +114,8 @@ def visible(user, ids_by_type: dict[str, Iterable[int]]) -> set[tuple[str, int]]
 def search(user, q: str, *, limit_per_type: int = 10, types: Iterable | None = None) -> list[Group]:
     """The best ``limit_per_type`` hits of each registered type (or of ``types``: labels or models) the user may view.
 
-    Groups come in registration order and only when they have hits; hits by relevance, then title.
+    Groups come in registration order and only when they have hits; hits with the query as their title first, then
+    those whose title starts with it, then by relevance and title.
     """
     specs = list(registered().values())
     if types is not None:
@@ -110,7 +128,7 @@ def search(user, q: str, *, limit_per_type: int = 10, types: Iterable | None = N
     window = Window(
         RowNumber(),
         partition_by=[F("object_type")],
-        order_by=[F("score").desc(), F("title").asc(), F("object_id").asc()],
+        order_by=[F("title_rank").desc(), F("score").desc(), F("title").asc(), F("object_id").asc()],
     )
     rows = list(
         entries.annotate(position=window)
@@ -146,6 +164,6 @@ def autocomplete(user, model, q: str, limit: int = 10) -> list[tuple[int, str]]:
     entries = _matching(user, [spec], q)
     if entries is None:
         return []
-    rows = list(entries.order_by("-score", "title", "object_id").values_list("object_id", "title")[: limit * 2])
+    rows = list(entries.order_by(*ORDER).values_list("object_id", "title")[: limit * 2])
     allowed = visible(user, {spec.label: [pk for pk, _title in rows]})
     return [(pk, title) for pk, title in rows if (spec.label, pk) in allowed][:limit]

@@ -1,4 +1,4 @@
-"""Text to search tokens: simplified Chinese, segmented by jieba, joined by single spaces.
+"""Text to search tokens: simplified Chinese, segmented by jieba, then the character grams, joined by single spaces.
 
 Documents and queries go through the same steps so that they split alike. jieba runs without its HMM: the HMM
 guesses unknown words from their context, so "浙政钉" could be one word in a query and three characters in a
@@ -61,14 +61,22 @@ def _clean(words) -> list[str]:
     return [piece for piece in _SEPARATORS.split(" ".join(words)) if piece]
 
 
-def tokens(text: str) -> str:
-    """The indexed form of ``text``: every word and every dictionary sub-word, space-separated."""
-    text = normalise(text)
+def words(text: str) -> list[str]:
+    """jieba's words of the normalised ``text`` and their dictionary sub-words, in order."""
     if not text:
-        return ""
+        return []
     warm_up()
     parts = _BLOCKS.split(text)  # the odd parts are runs of jieba's word characters
-    return " ".join(token for i, part in enumerate(parts) if part for token in _block_tokens(part, i % 2 == 1))
+    return [token for i, part in enumerate(parts) if part for token in _block_tokens(part, i % 2 == 1)]
+
+
+def tokens(text: str) -> str:
+    """The indexed form of ``text``, space-separated: every word and every dictionary sub-word, then the grams
+    (``grams``) that are not already one of the words."""
+    text = normalise(text)
+    found = words(text)
+    seen = set(found)
+    return " ".join(found + [gram for gram in grams(text) if gram not in seen])
 
 
 # jieba cuts a text block by block (runs of its word characters, and what lies between), each on its own, and
@@ -99,34 +107,21 @@ def _block_tokens(block: str, word_run: bool) -> tuple[str, ...]:
     return tuple(_clean(segment.cut_for_search(block)))
 
 
-def query_tokens(q: str) -> list[str]:
-    """The words a document must contain to match ``q``, in query order, without duplicates.
-
-    A document indexes each word together with its dictionary sub-words ("数据管理" → 数据, 管理, 数据管理), but how
-    jieba splits depends on the surrounding text: "大数据管理局" holds 数据 and 管理 yet not 数据管理. So a query word
-    whose sub-words cover all its characters is replaced by them; any other word is kept whole.
-    """
-    text = normalise(q)
-    if not text:
-        return []
-    warm_up()
-    result: list[str] = []
-    for word in jieba.cut(text, HMM=False):
-        for token in _clean(_finest(word)):
-            if token not in result:
-                result.append(token)
-    return result
+# Parts of words (docs/decisions/0020-search-parts-of-words.md): beside jieba's words, every two characters in a row
+# of Chinese text and every three in a row of letters and digits, so that any fragment of a name or a code is in
+# the index as a run of grams. Ranges: CJK Unified Ideographs, Extension A, Compatibility Ideographs.
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+ASCII_RUN = re.compile(r"[a-z0-9]+")
 
 
-def _finest(word: str) -> list[str]:
-    # The same 2- and 3-character dictionary words that ``cut_for_search`` adds for a long word. Codes stay whole.
-    if word.isascii():
-        return [word]
-    freq = jieba.dt.FREQ
-    spans = [(i, n) for n in (2, 3) if len(word) > n for i in range(len(word) - n + 1) if freq.get(word[i : i + n])]
-    covered = set()
-    for i, n in spans:
-        covered.update(range(i, i + n))
-    if spans and len(covered) == len(word):
-        return [word[i : i + n] for i, n in sorted(spans)]
-    return [word]
+def grams(text: str) -> list[str]:
+    """The character bigrams of each run of Chinese and the trigrams of each run of letters and digits in the
+    normalised ``text``, in order, without duplicates."""
+    found: dict[str, None] = {}
+    for run in CJK_RUN.findall(text):
+        for i in range(len(run) - 1):
+            found[run[i : i + 2]] = None
+    for run in ASCII_RUN.findall(text):
+        for i in range(len(run) - 2):
+            found[run[i : i + 3]] = None
+    return list(found)

@@ -31,6 +31,8 @@ GOVCIO_AUDIT_KEY = os.environ.get("GOVCIO_AUDIT_KEY", "")
 GOVCIO_AUDIT_KEY_FILE = DATA_DIR / "audit.key"
 # The audit chain's daily anchors (core.audit_anchor): an append-only file, by default in the data directory.
 GOVCIO_AUDIT_ANCHOR_FILE = Path(os.environ.get("GOVCIO_AUDIT_ANCHOR_FILE") or DATA_DIR / "audit-anchors.txt")
+# Local abbreviations for search, read after core/data/search_aliases.yaml (core.search.aliases).
+GOVCIO_SEARCH_ALIASES_FILE = os.environ.get("GOVCIO_SEARCH_ALIASES_FILE", "")
 
 DEBUG = env_bool("GOVCIO_DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("GOVCIO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]

@@ -18,7 +18,8 @@ def entry(unit):
 def test_index_object_writes_the_row(tree):
     row = entry(tree["finance"])
     assert (row.unit_path, row.title, row.url) == ("00010002", "示例县财政局", f"/units/{tree['finance'].pk}/")
-    assert row.tokens == "示例 县 财政 政局 财政局 330122002"
+    # jieba's words, then the bigrams and trigrams that are not already words.
+    assert row.tokens == "示例 县 财政 政局 财政局 330122002 例县 县财 330 301 012 122 220 200 002"
 
 
 def test_update_replaces_the_tokens(cio, tree):
@@ -74,7 +75,7 @@ def test_fields_may_follow_foreign_keys(unit_search, tree):
     spec = registry.register(Unit, fields=["name", "parent__name", "line_parent"], url=lambda unit: "/")
     assert spec.related() == ["line_parent", "parent"]
     index_object(tree["finance"])
-    assert entry(tree["finance"]).tokens == "示例 县 财政 政局 财政局 示例 县"
+    assert entry(tree["finance"]).tokens == "示例 县 财政 政局 财政局 示例 县 例县 县财"
 
 
 def test_rebuild_repairs_the_index(cio, tree, monkeypatch):
