@@ -107,7 +107,7 @@ def _block_tokens(block: str, word_run: bool) -> tuple[str, ...]:
     return tuple(_clean(segment.cut_for_search(block)))
 
 
-# Parts of words (docs/decisions/0020-search-parts-of-words.md): beside jieba's words, every two characters in a row
+# Parts of words (docs/decisions/0021-search-parts-of-words.md): beside jieba's words, every two characters in a row
 # of Chinese text and every three in a row of letters and digits, so that any fragment of a name or a code is in
 # the index as a run of grams. Ranges: CJK Unified Ideographs, Extension A, Compatibility Ideographs.
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

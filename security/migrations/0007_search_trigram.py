@@ -25,6 +25,6 @@ def reverse(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("security", "0005_figures_ranking"), ("core", "0012_search_trigram")]
+    dependencies = [("security", "0006_finding_scanner_fields"), ("core", "0012_search_trigram")]
 
     operations = [migrations.RunPython(forward, reverse)]
