@@ -1,0 +1,176 @@
+"""The register kept in Excel: the "add and update" import of systems matched on their code — the preview lists
+each changed field and counts the unchanged rows, the commit goes through the update service (scope, version, audit
+per record with what changed, search, rules) and deletes nothing; the default stays "add only"."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core import rules
+from core.choices import AuditAction
+from core.models import AuditRecord, SearchEntry
+from core.testing import build_tree, csv_bytes, make_user
+from inventory import choices as c
+from inventory.models import System
+from inventory.schemas import system_schema
+from inventory.tests.factories import new_system
+
+URL = "inventory:system_import"
+
+
+@pytest.fixture
+def tree(db):
+    return build_tree()
+
+
+@pytest.fixture
+def cio(client, tree):
+    user = make_user("cio_update", "cio", tree.county_a)
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def systems(tree):
+    return [new_system(tree.dept_a) for _ in range(3)]
+
+
+def row_of(system: System, **changes) -> dict:
+    row = {
+        "name": system.name,
+        "code": system.code,
+        "owner_unit": system.owner_unit.code,
+        "responsible_person": system.responsible_person,
+        "purpose": system.purpose,
+        "user_scope": system.get_user_scope_display(),
+        "status": system.get_status_display(),
+        "go_live_date": system.go_live_date.isoformat(),
+        "last_active_date": system.last_active_date.isoformat(),
+        "hosting": system.get_hosting_display(),
+        "network": system.get_network_display(),
+        "tech_language": system.tech_language,
+        "tech_database": system.tech_database,
+        "tech_database_domestic": "是" if system.tech_database_domestic else "否",
+        "tech_os": system.tech_os,
+        "tech_os_domestic": "是" if system.tech_os_domestic else "否",
+        "tech_middleware_domestic": "否",
+        "tech_language_domestic": "否",
+        "tech_cpu_domestic": "否",
+        "vendor": system.vendor,
+        "annual_om_cost": str(system.annual_om_cost),
+        "data_class": system.get_data_class_display(),
+    }
+    row.update(changes)
+    return row
+
+
+def upload(client, data: bytes, mode: str | None = None, name: str = "systems.csv"):
+    handle = io.BytesIO(data)
+    handle.name = name
+    payload = {"file": handle}
+    if mode:
+        payload["mode"] = mode
+    return client.post(reverse(URL), payload)
+
+
+def header(name: str) -> str:
+    return str(system_schema.column(name).header)
+
+
+def test_the_upload_page_offers_update_with_add_only_checked(cio):
+    body = cio.get(reverse(URL)).content.decode()
+    assert 'id="mode-update"' in body
+    assert 'value="add" checked' in body
+
+
+def test_update_mode_previews_the_changes_and_counts(cio, systems):
+    one, two, three = systems
+    rows = [
+        row_of(one, status=c.SystemStatus.SUSPENDED.label),
+        row_of(two, name="改名后的系统", annual_om_cost="20"),
+        row_of(three),
+        {"name": "新增系统", "code": "XT-NEW-UPD", "owner_unit": "990001-CZ"},
+    ]
+    response = upload(cio, csv_bytes(system_schema, rows), "update")
+    assert response.status_code == 200, response.context.get("result") and response.context["result"].errors
+    assert response.context["counts"] == {"created": 1, "updated": 2, "unchanged": 1}
+    by_status = {row["number"]: row for row in response.context["preview_rows"]}
+    assert [by_status[n]["status"] for n in (2, 3, 4, 5)] == ["changed", "changed", "unchanged", "new"]
+    assert by_status[2]["changes"] == {header("status"): [c.SystemStatus.RUNNING.label, c.SystemStatus.SUSPENDED.label]}
+    assert by_status[3]["changes"] == {
+        header("name"): [two.name, "改名后的系统"],
+        header("annual_om_cost"): ["18.50", "20.00"],
+    }
+    # the cells as typed: the unit's code, 是/否, the choice's Chinese label
+    cells = dict(zip(response.context["preview_headers"], by_status[4]["cells"], strict=True))
+    assert cells[header("owner_unit")] == "990001-CZ"
+    assert cells[header("status")] == c.SystemStatus.RUNNING.label
+    assert cells[header("tech_os_domestic")] == "是"
+    assert System.objects.get(pk=one.pk).status == c.SystemStatus.RUNNING  # nothing written yet
+
+
+def test_update_commit_writes_through_the_service_and_audits_each_changed_record(cio, systems, tree):
+    one, two, three = systems
+    other = new_system(tree.dept_a)  # not in the file: left alone
+    seen = []
+
+    def rule(changes, *, actor):
+        seen.extend((change.kind, change.obj.pk, sorted(change.values)) for change in changes)
+
+    rules.register(System, rule)
+    try:
+        rows = [
+            row_of(one, status=c.SystemStatus.SUSPENDED.label),
+            row_of(two, name="改名后的系统", annual_om_cost="20"),
+            row_of(three),
+        ]
+        token = upload(cio, csv_bytes(system_schema, rows), "update").context["token"]
+        response = cio.post(reverse(URL), {"token": token}, follow=True)
+    finally:
+        rules.unregister(System, rule)
+    with translation.override("zh-hans"):
+        done = _("“{name}”: {created} created, {updated} updated, {unchanged} unchanged.")
+        assert done.format(name="systems.csv", created=0, updated=2, unchanged=1) in response.content.decode()
+    one_after, two_after, three_after = (System.objects.get(pk=s.pk) for s in systems)
+    assert one_after.status == c.SystemStatus.SUSPENDED and one_after.version == one.version + 1
+    assert two_after.name == "改名后的系统" and two_after.annual_om_cost == Decimal("20")
+    assert three_after.version == three.version  # unchanged: not written
+    assert System.objects.filter(pk=other.pk).exists()
+    assert one_after.updated_by_id == cio.user.pk
+    entries = AuditRecord.objects.filter(action=AuditAction.UPDATE, object_type="inventory.system", event="import")
+    assert {e.object_id: e.changes for e in entries} == {
+        str(one.pk): {"status": ["running", "suspended"]},
+        str(two.pk): {"name": [two.name, "改名后的系统"], "annual_om_cost": ["18.50", "20.00"]},
+    }
+    assert sorted(seen) == sorted([("update", one.pk, ["status"]), ("update", two.pk, ["annual_om_cost", "name"])])
+    assert "改名" in SearchEntry.objects.get(object_type="inventory.system", object_id=two.pk).title
+
+
+def test_add_only_stays_all_or_nothing_on_existing_codes(cio, systems):
+    response = upload(cio, csv_bytes(system_schema, [row_of(systems[0])]))
+    assert response.status_code == 400
+    assert any("已存在" in e.message or "already exists" in e.message for e in response.context["result"].errors)
+
+
+def test_a_record_the_user_may_not_change_is_an_error_on_its_row(cio, tree):
+    outside = new_system(tree.dept_b)
+    row = row_of(outside, owner_unit="990001-CZ")
+    response = upload(cio, csv_bytes(system_schema, [row]), "update")
+    assert response.status_code == 400
+    errors = response.context["result"].errors
+    assert [(e.row, e.column) for e in errors] == [(2, header("code"))]
+    assert System.objects.get(pk=outside.pk).owner_unit_id == tree.dept_b.pk
+
+
+def test_a_file_without_a_column_leaves_its_field_alone(cio, systems):
+    one = systems[0]
+    data = f"{header('code')},{header('name')},{header('owner_unit')}\n{one.code},新名字,990001-CZ\n".encode()
+    token = upload(cio, data, "update").context["token"]
+    cio.post(reverse(URL), {"token": token})
+    after = System.objects.get(pk=one.pk)
+    assert after.name == "新名字" and after.vendor == one.vendor and after.annual_om_cost == one.annual_om_cost
