@@ -174,3 +174,59 @@ def test_a_file_without_a_column_leaves_its_field_alone(cio, systems):
     cio.post(reverse(URL), {"token": token})
     after = System.objects.get(pk=one.pk)
     assert after.name == "新名字" and after.vendor == one.vendor and after.annual_om_cost == one.annual_om_cost
+
+
+def register_of(client) -> bytes:
+    response = client.get(reverse("inventory:system_list") + "?export=register")
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_the_register_export_has_typed_cells(cio, systems):
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(register_of(cio))).active
+    headers = [cell.value for cell in sheet[1]]
+    assert headers == system_schema.headers()
+    row = dict(zip(headers, [cell.value for cell in sheet[2]], strict=True))
+    assert row[header("go_live_date")].date().isoformat() == "2020-06-30"  # a date cell
+    assert row[header("annual_om_cost")] == 18.5  # a number
+    assert row[header("tech_os_domestic")] == "是"
+    assert row[header("status")] == c.SystemStatus.RUNNING.label
+    assert row[header("owner_unit")] == "990001-CZ"
+    assert AuditRecord.objects.filter(action=AuditAction.EXPORT, changes__format="register").exists()
+
+
+def test_three_rows_changed_in_excel_come_back_as_three_updates(cio, systems, tree):
+    import openpyxl
+
+    more = [new_system(tree.dept_a) for _ in range(2)]
+    workbook = openpyxl.load_workbook(io.BytesIO(register_of(cio)))
+    sheet = workbook.active
+    headers = [cell.value for cell in sheet[1]]
+    column = {name: headers.index(header(name)) + 1 for name in ("name", "status", "vendor", "code")}
+    codes = [sheet.cell(row=n, column=column["code"]).value for n in range(2, sheet.max_row + 1)]
+    sheet.cell(row=2, column=column["name"]).value = "第一行改名"
+    sheet.cell(row=3, column=column["status"]).value = str(c.SystemStatus.RETIRED.label)
+    sheet.cell(row=4, column=column["vendor"]).value = "新的运维厂商"
+    # a title above the header, a 序号 column and a blank row, as registers kept by hand have
+    sheet.insert_rows(1)
+    sheet.cell(row=1, column=1).value = "甲县信息系统台账（2026年12月）"
+    sheet.insert_cols(1)
+    sheet.cell(row=2, column=1).value = "序号"
+    for n in range(3, sheet.max_row + 1):
+        sheet.cell(row=n, column=1).value = n - 2
+    sheet.cell(row=sheet.max_row + 2, column=1).value = sheet.max_row  # a numbered blank row
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(cio, buffer.getvalue(), "update", name="台账.xlsx")
+    assert response.status_code == 200, response.context["result"].errors
+    assert response.context["counts"] == {"created": 0, "updated": 3, "unchanged": len(codes) - 3}
+    changed = [row for row in response.context["preview_rows"] if row["status"] == "changed"]
+    assert [list(row["changes"]) for row in changed] == [[header("name")], [header("status")], [header("vendor")]]
+    cio.post(reverse(URL), {"token": response.context["token"]})
+    by_code = {s.code: s for s in System.objects.filter(code__in=codes[:3])}
+    assert by_code[codes[0]].name == "第一行改名"
+    assert by_code[codes[1]].status == c.SystemStatus.RETIRED
+    assert by_code[codes[2]].vendor == "新的运维厂商"
+    assert System.objects.count() == len(systems) + len(more)
