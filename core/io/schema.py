@@ -136,6 +136,12 @@ class ForeignKey(Column):
     def key(self) -> str:
         return self.name + "_id"
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Fields that may name the record instead of its code (the model's ``import_names``: a unit's name or
+        short name), when the code column is the usual ``code``."""
+        return tuple(getattr(self.model, "import_names", ())) if self.to_field == "code" else ()
+
     def export_value(self, obj: Any) -> Any:
         if self.export is not None:
             return self.export(obj)
@@ -143,7 +149,9 @@ class ForeignKey(Column):
         return None if related is None else getattr(related, self.to_field, None)
 
 
-MANAGED_UNIT = _("Code of a department you manage.")  # the help of a unit column checked by ``check_units``
+MANAGED_UNIT = _(
+    "Code, name or short name of a department you manage."
+)  # the help of a unit column checked by ``check_units``
 
 
 def field_column(model, name: str, header, **kwargs) -> Column:

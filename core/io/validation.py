@@ -204,7 +204,8 @@ def chunks(values: list[Any]) -> list[list[Any]]:
 
 
 def resolve_foreign_keys(plan: list[tuple[int, Column, str]], user: Any, context: Context) -> None:
-    """Replace codes with primary keys: one query per (model, code field, action) for the whole file."""
+    """Replace codes with primary keys: one query per (model, code field, action) for the whole file, and one more
+    for the values that are no code but may be a name (``ForeignKey.names``)."""
     rows, numbers, errors, bad = context
     groups: dict[tuple[Any, str, str], list[tuple[int, ForeignKey, str]]] = defaultdict(list)
     for position, column, label in plan:
@@ -217,6 +218,8 @@ def resolve_foreign_keys(plan: list[tuple[int, Column, str]], user: Any, context
             # Out of scope and nonexistent look the same to the user, so the scope leaks nothing.
             queryset = model.objects.restrict(user, action).filter(**{to_field + "__in": chunk})
             found.update((str(code), pk) for code, pk in queryset.values_list(to_field, "pk"))
+        names = members[0][1].names
+        ambiguous = resolve_names(model, names, to_field, action, user, [c for c in codes if c not in found], found)
         for position, column, label in members:
             key = column.key
             for index, row in enumerate(rows):
@@ -225,14 +228,43 @@ def resolve_foreign_keys(plan: list[tuple[int, Column, str]], user: Any, context
                     continue
                 pk = found.get(code)
                 if pk is None:
-                    errors.add(
-                        numbers[index],
-                        label,
-                        gettext("“{value}” was not found, or you do not have access to it.").format(value=shown(code)),
-                        position,
-                    )
+                    if code in ambiguous:
+                        message = gettext("“{value}” names more than one: {candidates}. Write the code.").format(
+                            value=shown(code), candidates=gettext("、").join(ambiguous[code])
+                        )
+                    else:
+                        message = gettext("“{value}” was not found, or you do not have access to it.").format(
+                            value=shown(code)
+                        )
+                    errors.add(numbers[index], label, message, position)
                     bad.add(index)
                 row[key] = pk
+
+
+def resolve_names(model, names, to_field: str, action: str, user: Any, values: list, found: dict) -> dict:
+    """Add to ``found`` the values that name exactly one record the user may reach by one of ``names`` (a unit's
+    name or short name); return the others that name several: value → their candidates, "name (code)"."""
+    if not names or not values:
+        return {}
+    from django.db.models import Q
+
+    matches: dict[str, dict[Any, str]] = defaultdict(dict)
+    for chunk in chunks(values):
+        wanted = set(chunk)
+        condition = Q()
+        for name in names:
+            condition |= Q(**{name + "__in": chunk})
+        queryset = model.objects.restrict(user, action).filter(condition)
+        for pk, code, *texts in queryset.values_list("pk", to_field, *names).order_by(to_field):
+            for text in set(texts) & wanted:
+                matches[text][pk] = gettext("{name} ({code})").format(name=texts[0], code=code)
+    ambiguous = {}
+    for text, candidates in matches.items():
+        if len(candidates) == 1:
+            found[text] = next(iter(candidates))
+        else:
+            ambiguous[text] = list(candidates.values())
+    return ambiguous
 
 
 def check_unique(

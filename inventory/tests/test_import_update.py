@@ -230,3 +230,24 @@ def test_three_rows_changed_in_excel_come_back_as_three_updates(cio, systems, tr
     assert by_code[codes[1]].status == c.SystemStatus.RETIRED
     assert by_code[codes[2]].vendor == "新的运维厂商"
     assert System.objects.count() == len(systems) + len(more)
+
+
+def test_units_by_name_or_short_name_and_ambiguity_names_the_candidates(cio, tree):
+    from core.testing import make_unit
+
+    make_unit("甲县统计局", "990001-TJ", "department", tree.county_a, short_name="统计局")
+    make_unit("甲县城关镇统计站", "990001001-TJ", "department", tree.township_a, short_name="统计局")
+    rows = [
+        {"name": "按名称", "code": "XT-BY-NAME", "owner_unit": "甲县财政局"},
+        {"name": "按简称", "code": "XT-BY-SHORT", "owner_unit": "统计局"},
+        {"name": "别县", "code": "XT-OTHER", "owner_unit": tree.dept_b.name},
+    ]
+    response = upload(cio, csv_bytes(system_schema, rows))
+    errors = {e.row: e.message for e in response.context["result"].errors}
+    assert 2 not in errors  # the name of one department
+    assert "甲县统计局 (990001-TJ)" in errors[3] and "甲县城关镇统计站 (990001001-TJ)" in errors[3]
+    assert tree.dept_b.code not in errors[4]  # another county's unit: not found, nothing told about it
+    rows = rows[:1]
+    token = upload(cio, csv_bytes(system_schema, rows)).context["token"]
+    cio.post(reverse(URL), {"token": token})
+    assert System.objects.get(code="XT-BY-NAME").owner_unit_id == tree.dept_a.pk
