@@ -57,9 +57,15 @@ def page_for(upload: ImportUpload):
     cls = import_string(upload.kind)
     if not (isinstance(cls, type) and issubclass(cls, BulkImportView)):
         raise ImportError(upload.kind)
-    view = cls()
-    view.request, view.args, view.kwargs = _Stand(upload.owner, upload.language), (), {}
+    view = page_for_user(cls, upload.owner, upload.language)
     view.update = upload.params.get("mode") == "update" and view.offers_update
+    return view
+
+
+def page_for_user(cls, user, language: str):
+    """An import page (its ``validate``, ``check`` and ``commit``) answering ``user``, outside a request."""
+    view = cls()
+    view.request, view.args, view.kwargs = _Stand(user, language), (), {}
     return view
 
 

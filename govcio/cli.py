@@ -19,6 +19,9 @@ govcio rollups rebuild             count the per-unit figures again (after data 
 govcio rollups check               compare the per-unit figures with a full count
 govcio ranking compute             weigh the fusion ranking now (a background task does it after writes)
 govcio cleanup                     delete staged import files a day old (run daily)
+govcio import MODEL FILE [--update] --user NAME
+                                   import a table as its page would (MODEL as in the page's address, e.g. systems);
+                                   prints "N created, M updated, K unchanged, J skipped" (--user: $GOVCIO_USER)
 govcio <any management command>
 """
 

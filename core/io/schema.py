@@ -203,6 +203,7 @@ class ValidationResult:
     unchanged: int = 0
     header: list[str] = field(default_factory=list)  # the file's header row, as written
     header_row: int = 1
+    skipped: int = 0  # rows left out as blank (perhaps numbered in a 序号 column)
 
     @property
     def counts(self) -> dict[str, int]:

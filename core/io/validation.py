@@ -139,10 +139,12 @@ def _validate(schema: Schema, fileobj: IO[bytes], filename: str, user: Any, upda
     numbers: list[int] = []
     bad: set[int] = set()  # indexes of rows with a problem
     positions = [position for position, *_rest in steps]
+    skipped = 0
     for number, cells in rows_in:
         width = len(cells)
         if not any(cells[position] for position in positions if position < width):
-            continue  # a blank row (perhaps numbered in a 序号 column)
+            skipped += 1  # a blank row (perhaps numbered in a 序号 column)
+            continue
         row: dict[str, Any] = {}
         for position, key, parse, is_required, empty, label in steps:
             value = cells[position] if position < width else ""
@@ -187,6 +189,7 @@ def _validate(schema: Schema, fileobj: IO[bytes], filename: str, user: Any, upda
         update=update,
         header=header,
         header_row=header_row,
+        skipped=skipped,
     )
     if update and result.ok:
         from .changes import compare

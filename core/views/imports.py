@@ -274,3 +274,24 @@ def import_status(request, token: str):
             "url": f"{page_url}?{urlencode({'upload': upload.token})}" if page_url else "",
         }
     )
+
+
+def import_pages() -> dict[str, type[BulkImportView]]:
+    """The import pages by the name the pages know them by: the segment of their address before ``import/``
+    (``systems`` for ``/inventory/systems/import/``), for the ``import`` command."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: dict[str, type[BulkImportView]] = {}
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and route.endswith("/import/"):
+                view = getattr(pattern.callback, "view_class", None)
+                if isinstance(view, type) and issubclass(view, BulkImportView):
+                    found.setdefault(route.removesuffix("/import/").rsplit("/", 1)[-1], view)
+
+    walk(get_resolver().url_patterns, "")
+    return dict(sorted(found.items()))

@@ -251,3 +251,58 @@ def test_units_by_name_or_short_name_and_ambiguity_names_the_candidates(cio, tre
     token = upload(cio, csv_bytes(system_schema, rows)).context["token"]
     cio.post(reverse(URL), {"token": token})
     assert System.objects.get(code="XT-BY-NAME").owner_unit_id == tree.dept_a.pk
+
+
+def run_import(*args) -> str:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("import", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_import_command_updates_through_the_same_path(tmp_path, systems, cio):
+    one, two, _three = systems
+    rows = [
+        row_of(one, vendor="命令行改的厂商"),
+        row_of(two),
+        {"name": "命令行新增", "code": "XT-CLI-01", "owner_unit": "990001-CZ"},
+    ]
+    path = tmp_path / "systems.csv"
+    path.write_bytes(csv_bytes(system_schema, rows))
+    out = run_import("systems", str(path), "--update", "--user", cio.user.username)
+    assert out.strip() == "1 created, 1 updated, 1 unchanged, 0 skipped"
+    assert System.objects.get(pk=one.pk).vendor == "命令行改的厂商"
+    assert System.objects.filter(code="XT-CLI-01", created_by=cio.user).exists()
+    entry = AuditRecord.objects.get(action=AuditAction.UPDATE, object_id=str(one.pk), event="import")
+    assert entry.actor_id == cio.user.pk and entry.changes == {"vendor": [one.vendor, "命令行改的厂商"]}
+
+
+def test_the_import_command_refuses_bad_input_with_every_error_and_writes_nothing(tmp_path, systems, cio):
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "bad.csv"
+    rows = [row_of(systems[0], status="不存在的状态"), {"name": "", "code": "XT-CLI-02", "owner_unit": "990001-CZ"}]
+    path.write_bytes(csv_bytes(system_schema, rows))
+    before = AuditRecord.objects.count()
+    with pytest.raises(CommandError) as refused:
+        run_import("systems", str(path), "--update", "--user", cio.user.username)
+    message = str(refused.value)
+    assert f"row 2, {header('status')}" in message and f"row 3, {header('name')}" in message
+    assert AuditRecord.objects.count() == before and not System.objects.filter(code="XT-CLI-02").exists()
+    with pytest.raises(CommandError, match="without-such"):
+        run_import("without-such", str(path), "--user", cio.user.username)
+    with pytest.raises(CommandError, match="--user"):
+        run_import("systems", str(path))
+    with pytest.raises(CommandError, match="update"):
+        run_import("service-items", str(path), "--update", "--user", cio.user.username)
+
+
+def test_the_import_command_leaves_numbered_blank_rows_out(tmp_path, cio):
+    rows = [{"name": "带序号", "code": "XT-CLI-03", "owner_unit": "甲县财政局"}]
+    lines = csv_bytes(system_schema, rows).decode().splitlines()
+    lines = ["序号," + lines[0], "1," + lines[1], "2" + "," * lines[0].count(",") + ","]
+    path = tmp_path / "numbered.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = run_import("systems", str(path), "--user", cio.user.username)
+    assert out.strip() == "1 created, 0 updated, 0 unchanged, 1 skipped"
