@@ -245,7 +245,7 @@ def test_units_by_name_or_short_name_and_ambiguity_names_the_candidates(cio, tre
     response = upload(cio, csv_bytes(system_schema, rows))
     errors = {e.row: e.message for e in response.context["result"].errors}
     assert 2 not in errors  # the name of one department
-    assert "甲县统计局 (990001-TJ)" in errors[3] and "甲县城关镇统计站 (990001001-TJ)" in errors[3]
+    assert "甲县统计局（990001-TJ）" in errors[3] and "甲县城关镇统计站（990001001-TJ）" in errors[3]
     assert tree.dept_b.code not in errors[4]  # another county's unit: not found, nothing told about it
     rows = rows[:1]
     token = upload(cio, csv_bytes(system_schema, rows)).context["token"]
