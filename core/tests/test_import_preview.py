@@ -44,14 +44,14 @@ def test_every_row_in_pages_with_the_count(cio):
     page = cio.get(reverse(URL), {"upload": token, "page": 3})
     rows = page.context["preview_rows"]
     assert [row["number"] for row in rows] == list(range(102, 122))
-    assert rows[-1]["cells"] == ["部门", "甲县第120局", "", "990001-P120", "", "990001"]
+    assert [v for v, _changed in rows[-1]["cells"]] == ["部门", "甲县第120局", "", "990001-P120", "", "990001"]
     assert 'id="preview-pages"' in page.content.decode()
     assert cio.get(reverse(URL), {"upload": token, "page": "x"}).status_code == 400
 
 
 def test_the_cells_as_typed(cio):
     response = upload(cio, csv_of([HEADER, ["Department", "甲县审计局", "审计局", "990001-SJ", "", "990001"]]))
-    assert response.context["preview_rows"][0]["cells"][0] == "Department"  # as written, not the stored code
+    assert response.context["preview_rows"][0]["cells"][0] == ("Department", False)  # as written, not the stored code
 
 
 def test_a_title_row_a_row_number_column_and_blank_rows_are_left_out(cio):

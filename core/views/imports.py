@@ -168,6 +168,8 @@ class BulkImportView(GateMixin, View):
                 status = "changed"
             else:
                 status = "unchanged" if row_number in matched else "new"
+            marked = [changed is not None and header in changed for header in shown.headers]
+            cells = list(zip(cells, marked, strict=True))
             rows.append({"number": row_number, "cells": cells, "status": status, "changes": changed or {}})
         return {
             "result": result,

@@ -107,7 +107,12 @@ def test_update_mode_previews_the_changes_and_counts(cio, systems):
         header("annual_om_cost"): ["18.50", "20.00"],
     }
     # the cells as typed: the unit's code, 是/否, the choice's Chinese label
-    cells = dict(zip(response.context["preview_headers"], by_status[4]["cells"], strict=True))
+    cells = dict(zip(response.context["preview_headers"], [v for v, _c in by_status[4]["cells"]], strict=True))
+    assert [
+        h
+        for h, (_v, changed) in zip(response.context["preview_headers"], by_status[2]["cells"], strict=True)
+        if changed
+    ] == [header("status")]
     assert cells[header("owner_unit")] == "990001-CZ"
     assert cells[header("status")] == c.SystemStatus.RUNNING.label
     assert cells[header("tech_os_domestic")] == "是"
