@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit, bulk, rules
+from core import audit, bulk, rules, search
 from core.bulk import gc_paused
 from core.choices import AuditAction
 from core.gate import object_path
@@ -215,35 +215,49 @@ def update_rows(*, model, rows: list[dict], actor, columns: list, event: str = "
         if not changes:
             unchanged.append(obj)
             continue
-        for field in fields:
-            setattr(obj, field.attname, by_pk[obj.pk].get(field.attname))
         changed.append(obj)
         entries_changes.append(changes)
     if not changed:
         return [], unchanged
-    _write(model, changed, fields, actor, connection)
-    ids = [obj.pk for obj in changed]
-    if sum(model.objects.restrict(actor, "change").filter(pk__in=chunk).count() for chunk in _chunks(ids)) != len(ids):
-        raise ValidationError(_("You may not place these records outside the units you manage."))
+    written = {name for changes in entries_changes for name in changes}
+    fields = [field for field in fields if field.name in written]  # the columns no row changes are left alone
+    titles = _titles(model, changed)
+    for obj in changed:
+        for field in fields:
+            setattr(obj, field.attname, by_pk[obj.pk].get(field.attname))
     attach_related(model, changed)
-    label = model._meta.label_lower
-    audit.append_many(
-        [
-            audit.Entry(
-                action=AuditAction.UPDATE,
-                actor=actor,
-                object_type=label,
-                object_id=str(obj.pk),
-                object_repr=str(obj),
-                unit_path=object_path(obj),
-                changes=changes,
-                event=event,
-            )
-            for obj, changes in zip(changed, entries_changes, strict=True)
-        ]
-    )
-    _index(model, changed, entries_changes)
-    rules.run(model, map(rules.updated, changed, entries_changes), actor=actor)
+    indexed = _reindexed(model, changed, entries_changes, titles)
+    texts = search.texts_of(indexed) if indexed else None
+    pending = search.tokens_later(texts) if texts is not None else None  # segmented meanwhile, on the other core
+    try:
+        _write(model, changed, fields, actor, connection)
+        ids = [obj.pk for obj in changed]
+        allowed = sum(model.objects.restrict(actor, "change").filter(pk__in=chunk).count() for chunk in _chunks(ids))
+        if allowed != len(ids):
+            raise ValidationError(_("You may not place these records outside the units you manage."))
+        label = model._meta.label_lower
+        audit.append_many(
+            [
+                audit.Entry(
+                    action=AuditAction.UPDATE,
+                    actor=actor,
+                    object_type=label,
+                    object_id=str(obj.pk),
+                    object_repr=str(obj),
+                    unit_path=object_path(obj),
+                    changes=changes,
+                    event=event,
+                )
+                for obj, changes in zip(changed, entries_changes, strict=True)
+            ]
+        )
+        if indexed:
+            search.index_many(indexed, tokens=pending.result() if pending is not None else None)
+        _index_dependants(model, changed, entries_changes)
+        rules.run(model, map(rules.updated, changed, entries_changes), actor=actor)
+    finally:
+        if pending is not None:
+            pending.close()
     return changed, unchanged
 
 
@@ -272,14 +286,30 @@ def _write(model, objects: list, fields: list, actor, connection) -> None:
     )
 
 
-def _index(model, objects: list, changes: list[dict]) -> None:
-    """The records' search entries, and those of the records that read the changed fields through a foreign key
-    (``search.index_dependants``, for the whole batch at once)."""
+def _titles(model, objects: list) -> list[str] | None:
+    spec = search.registered().get(model._meta.label_lower)
+    return None if spec is None else [spec.title_of(obj) for obj in objects]
+
+
+def _reindexed(model, objects: list, changes: list[dict], titles: list[str] | None) -> list:
+    """The records whose search entry changes: its indexed text, unit or title (an entry rewritten for nothing
+    costs as much as a new one: SQLite's full-text index deletes and adds its words again)."""
+    spec = search.registered().get(model._meta.label_lower)
+    if spec is None or titles is None:
+        return []
+    read = {lookup[0] for lookup in spec.reads}
+    return [
+        obj
+        for obj, changed, title in zip(objects, changes, titles, strict=True)
+        if read.intersection(changed) or spec.title_of(obj) != title
+    ]
+
+
+def _index_dependants(model, objects: list, changes: list[dict]) -> None:
+    """The entries of the records that read the changed fields through a foreign key (what
+    ``search.index_dependants`` does for one record, for the whole batch)."""
     from django.db.models import Q
 
-    from core import search
-
-    search.index_many(objects)
     changed = set().union(*changes)
     for spec in search.registered().values():
         lookups = [lookup for lookup, read in spec.through(model).items() if read & changed]

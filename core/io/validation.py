@@ -139,10 +139,11 @@ def _validate(schema: Schema, fileobj: IO[bytes], filename: str, user: Any, upda
     numbers: list[int] = []
     bad: set[int] = set()  # indexes of rows with a problem
     positions = [position for position, *_rest in steps]
+    first = positions[0] if positions else 1 << 30  # most rows have their first column: no generator for them
     skipped = 0
     for number, cells in rows_in:
         width = len(cells)
-        if not any(cells[position] for position in positions if position < width):
+        if not (first < width and cells[first]) and not any(cells[p] for p in positions if p < width):
             skipped += 1  # a blank row (perhaps numbered in a 序号 column)
             continue
         row: dict[str, Any] = {}
