@@ -152,11 +152,12 @@ def _allowed(page) -> str:
     return ""
 
 
-def stored(result, preview=None, page=None) -> dict:
-    """What the page shows of a check: its problems, or the row count and the preview (``page.preview``); in the
-    update mode, the counts and each changed row's changes (``page.changes``) with the matched rows' numbers."""
+def stored(result, page=None) -> dict:
+    """What the page shows of a check: its problems, or the row count (the preview reads the file again, a page at
+    a time); in the update mode, the counts and each changed row's changes (``page.changes``) with the matched rows'
+    numbers."""
     errors = [[error.row, str(error.column), str(error.message)] for error in result.errors]
-    data = {"errors": errors, "total": result.total, "omitted": result.omitted, "preview": preview or []}
+    data = {"errors": errors, "total": result.total, "omitted": result.omitted}
     if getattr(result, "update", False) and page is not None and result.ok:
         data.update(update=True, counts=result.counts, changes=page.changes(result))
         data["matched"] = [number for number, row in zip(result.row_numbers, result.rows, strict=True) if "pk" in row]
@@ -229,7 +230,7 @@ def _check(upload: ImportUpload, page) -> None:
     elif not result.ok:
         _finish(upload.pk, state=State.INVALID, result=stored(result), progress=100)
     else:
-        _finish(upload.pk, state=State.READY, result=stored(result, page.preview(result), page), progress=100)
+        _finish(upload.pk, state=State.READY, result=stored(result, page), progress=100)
         _keep(upload, head, result.rows)
 
 

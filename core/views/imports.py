@@ -21,7 +21,7 @@ from core.models import ImportUpload
 from core.params import int_param
 from core.views.generic import GateMixin
 
-PREVIEW_ROWS = 20
+PREVIEW_ROWS = 20  # the rows a page that previews parsed rows shows (the scanner import)
 ADD, UPDATE = "add", "update"
 State = ImportUpload.State
 
@@ -195,13 +195,6 @@ class BulkImportView(GateMixin, View):
 
         return shown(self.schema, result)
 
-    def preview(self, result) -> list[list[str]]:
-        """The first rows as the page shows them, in the schema's columns."""
-        return [
-            [_cell(row.get(c.name if c.name in row else c.name + "_id", "")) for c in self.schema.columns]
-            for row in result.rows[:PREVIEW_ROWS]
-        ]
-
     def cancel(self, token):
         upload = staging.find(self.request.user, token, self.kind())
         if upload is not None and upload.state != State.COMMITTING:
@@ -220,10 +213,6 @@ class BulkImportView(GateMixin, View):
             columns = [column for column in self.schema.columns if rows and column.key in rows[0]]
             return import_update(model=self.get_model(), rows=rows, actor=self.request.user, columns=columns)
         return import_rows(model=self.get_model(), rows=rows, actor=self.request.user)
-
-
-def _cell(value) -> str:
-    return "" if value is None else str(value)
 
 
 def sort_errors(result) -> None:
