@@ -20,7 +20,7 @@ def keyed_schema() -> Schema:
         [
             Column("name", _("name"), required=True),
             Column("code", _("code"), required=True, unique=True),
-            Column("credit_code", _("credit code"), parser=parsers.text(18), unique=True),
+            Column("credit_code", _("Unified social credit code"), parser=parsers.text(18), unique=True),
             Column("kind", _("kind"), required=True),
         ],
         match=("code", "credit_code"),
@@ -54,7 +54,7 @@ def test_any_declared_key_finds_the_record_and_two_records_in_one_row_is_an_erro
     from core.models import Unit
 
     Unit.objects.filter(pk=units["county"].pk).update(credit_code="11330122MB1234567X")
-    header = ["name", "code", "credit code", "kind"]
+    header = ["name", "code", "Unified social credit code", "kind"]
     by_second_key = [header, ["示例县", "330199", "11330122MB1234567X", "county"]]
     result = keyed_schema().validate(csv_file(by_second_key), "u.csv", user, update=True)
     assert result.ok, result.errors
