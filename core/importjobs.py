@@ -57,8 +57,15 @@ def page_for(upload: ImportUpload):
     cls = import_string(upload.kind)
     if not (isinstance(cls, type) and issubclass(cls, BulkImportView)):
         raise ImportError(upload.kind)
+    view = page_for_user(cls, upload.owner, upload.language)
+    view.update = upload.params.get("mode") == "update" and view.offers_update
+    return view
+
+
+def page_for_user(cls, user, language: str):
+    """An import page (its ``validate``, ``check`` and ``commit``) answering ``user``, outside a request."""
     view = cls()
-    view.request, view.args, view.kwargs = _Stand(upload.owner, upload.language), (), {}
+    view.request, view.args, view.kwargs = _Stand(user, language), (), {}
     return view
 
 
@@ -145,9 +152,23 @@ def _allowed(page) -> str:
     return ""
 
 
-def stored(result, preview=None) -> dict:
+def stored(result, page=None) -> dict:
+    """What the page shows of a check: its problems, or the row count (the preview reads the file again, a page at
+    a time); in the update mode, the counts and each changed row's changes (``page.changes``) with the matched rows'
+    numbers."""
     errors = [[error.row, str(error.column), str(error.message)] for error in result.errors]
-    return {"errors": errors, "total": result.total, "omitted": result.omitted, "preview": preview or []}
+    data = {"errors": errors, "total": result.total, "omitted": result.omitted}
+    if getattr(result, "update", False) and page is not None and result.ok:
+        data.update(update=True, counts=result.counts, changes=page.changes(result))
+        data["matched"] = [number for number, row in zip(result.row_numbers, result.rows, strict=True) if "pk" in row]
+    return data
+
+
+def outcome(written) -> dict:
+    """A commit's counts: an update-mode commit returns its records by kind, an add-only one the created list."""
+    if isinstance(written, dict):
+        return {kind: len(records) for kind, records in written.items()} | {"count": len(written["created"])}
+    return {"count": len(written), "created": len(written)}
 
 
 def _run(upload_id: int, state: str, step) -> None:
@@ -209,7 +230,7 @@ def _check(upload: ImportUpload, page) -> None:
     elif not result.ok:
         _finish(upload.pk, state=State.INVALID, result=stored(result), progress=100)
     else:
-        _finish(upload.pk, state=State.READY, result=stored(result, page.preview(result)), progress=100)
+        _finish(upload.pk, state=State.READY, result=stored(result, page), progress=100)
         _keep(upload, head, result.rows)
 
 
@@ -236,12 +257,12 @@ def _commit(upload: ImportUpload, page) -> None:
                 if not result.ok:
                     raise _Invalid({"result": stored(result)})
                 rows = result.rows
-            created = page.commit(rows)
+            written = page.commit(rows)
             mine.update(
                 state=State.DONE,
                 progress=100,
                 data=b"",
-                result={"count": len(created)},
+                result=outcome(written),
                 updated_at=timezone.now(),
             )
     except _Invalid as invalid:

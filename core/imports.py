@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit, bulk, rules
+from core import audit, bulk, rules, search
 from core.bulk import gc_paused
 from core.choices import AuditAction
 from core.gate import object_path
@@ -173,3 +173,153 @@ def import_with_relations(*, model, rows: list[dict], actor, relations: dict[str
         rules.run(model, [rules.updated(obj, {field: [[], sorted(ids)]}) for obj, ids in set_on], actor=actor)
     audit.append_many(entries)
     return created
+
+
+# The "add and update" mode ------------------------------------------------------------------------------------------
+
+
+def import_update(*, model, rows: list[dict], actor, columns: list, create=None) -> dict[str, list]:
+    """Rows matched to a record (``row["pk"]``, by ``core.io.validation.match_existing``) update it, the others are
+    created (by ``create(rows)``, ``import_rows`` by default), in one transaction. ``columns`` are the file's: a
+    field the file has no column for is left as it is. Returns ``{"created": [...], "updated": [...],
+    "unchanged": [...]}``."""
+    new = [row for row in rows if "pk" not in row]
+    matched = [row for row in rows if "pk" in row]
+    with gc_paused(), transaction.atomic():
+        created = (create or (lambda rows: import_rows(model=model, rows=rows, actor=actor)))(new) if new else []
+        updated, unchanged = update_rows(model=model, rows=matched, actor=actor, columns=columns)
+    return {"created": created, "updated": updated, "unchanged": unchanged}
+
+
+def update_rows(*, model, rows: list[dict], actor, columns: list, event: str = "import") -> tuple[list, list]:
+    """Set-based ``object_update`` of many records: each row's values (by attname, its record's key under ``pk``)
+    are compared with the record's, read again here and locked; the records that change are written with one
+    statement per chunk (their version up by one), checked against the actor's scope, audited with what changed,
+    re-indexed (with the entries that read them) and passed to the model's rules, as a form's save would."""
+    from django.db import connection
+
+    from core.io.changes import compared_fields, row_changes
+
+    if not rows:
+        return [], []
+    fields = compared_fields(model, columns)
+    by_pk = {row["pk"]: row for row in rows}
+    objects = []
+    for chunk in _chunks(sorted(by_pk)):
+        objects += list(model._base_manager.select_for_update().filter(pk__in=chunk).order_by("pk"))
+    if len(objects) != len(by_pk):
+        raise ValidationError(_("Some records of the file were deleted meanwhile. Check the file again."))
+    changed, unchanged, entries_changes = [], [], []
+    for obj in objects:
+        before = {field.attname: getattr(obj, field.attname) for field in fields}
+        changes = row_changes(fields, before, by_pk[obj.pk])
+        if not changes:
+            unchanged.append(obj)
+            continue
+        changed.append(obj)
+        entries_changes.append(changes)
+    if not changed:
+        return [], unchanged
+    written = {name for changes in entries_changes for name in changes}
+    fields = [field for field in fields if field.name in written]  # the columns no row changes are left alone
+    titles = _titles(model, changed)
+    for obj in changed:
+        for field in fields:
+            setattr(obj, field.attname, by_pk[obj.pk].get(field.attname))
+    attach_related(model, changed)
+    indexed = _reindexed(model, changed, entries_changes, titles)
+    texts = search.texts_of(indexed) if indexed else None
+    pending = search.tokens_later(texts) if texts is not None else None  # segmented meanwhile, on the other core
+    try:
+        _write(model, changed, fields, actor, connection)
+        ids = [obj.pk for obj in changed]
+        allowed = sum(model.objects.restrict(actor, "change").filter(pk__in=chunk).count() for chunk in _chunks(ids))
+        if allowed != len(ids):
+            raise ValidationError(_("You may not place these records outside the units you manage."))
+        label = model._meta.label_lower
+        audit.append_many(
+            [
+                audit.Entry(
+                    action=AuditAction.UPDATE,
+                    actor=actor,
+                    object_type=label,
+                    object_id=str(obj.pk),
+                    object_repr=str(obj),
+                    unit_path=object_path(obj),
+                    changes=changes,
+                    event=event,
+                )
+                for obj, changes in zip(changed, entries_changes, strict=True)
+            ]
+        )
+        if indexed:
+            search.index_many(indexed, tokens=pending.result() if pending is not None else None)
+        _index_dependants(model, changed, entries_changes)
+        rules.run(model, map(rules.updated, changed, entries_changes), actor=actor)
+    finally:
+        if pending is not None:
+            pending.close()
+    return changed, unchanged
+
+
+def _write(model, objects: list, fields: list, actor, connection) -> None:
+    from django.utils import timezone
+
+    now = timezone.now()
+    names = {field.attname for field in model._meta.concrete_fields}
+    stamps = [name for name in ("updated_by_id", "updated_at") if name in names]
+    written = fields + [model._meta.get_field(name.removesuffix("_id")) for name in stamps]
+    for obj in objects:
+        if "updated_by_id" in names:
+            obj.updated_by_id = getattr(actor, "pk", None)
+        if "updated_at" in names:
+            obj.updated_at = now
+        if "version" in names:
+            obj.version += 1
+    bulk.update_rows(
+        model,
+        [field.column for field in written],
+        (
+            [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in written] + [obj.pk]
+            for obj in objects
+        ),
+        increment=["version"] if "version" in names else [],
+    )
+
+
+def _titles(model, objects: list) -> list[str] | None:
+    spec = search.registered().get(model._meta.label_lower)
+    return None if spec is None else [spec.title_of(obj) for obj in objects]
+
+
+def _reindexed(model, objects: list, changes: list[dict], titles: list[str] | None) -> list:
+    """The records whose search entry changes: its indexed text, unit or title (an entry rewritten for nothing
+    costs as much as a new one: SQLite's full-text index deletes and adds its words again)."""
+    spec = search.registered().get(model._meta.label_lower)
+    if spec is None or titles is None:
+        return []
+    read = {lookup[0] for lookup in spec.reads}
+    return [
+        obj
+        for obj, changed, title in zip(objects, changes, titles, strict=True)
+        if read.intersection(changed) or spec.title_of(obj) != title
+    ]
+
+
+def _index_dependants(model, objects: list, changes: list[dict]) -> None:
+    """The entries of the records that read the changed fields through a foreign key (what
+    ``search.index_dependants`` does for one record, for the whole batch)."""
+    from django.db.models import Q
+
+    changed = set().union(*changes)
+    for spec in search.registered().values():
+        lookups = [lookup for lookup, read in spec.through(model).items() if read & changed]
+        if not lookups:
+            continue
+        ids = [obj.pk for obj in objects]
+        for chunk in _chunks(ids):
+            match = Q()
+            for lookup in lookups:
+                match |= Q(**{f"{lookup}__in": chunk})
+            dependants = spec.model._base_manager.filter(match).select_related(*spec.related()).order_by("pk")
+            search.index_many(list(dependants))

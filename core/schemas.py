@@ -43,6 +43,7 @@ unit_schema = Schema(
             _("Parent code"),
             parser=parsers.text(32),
             required=True,
+            export=lambda unit: unit.parent.code if unit.parent_id else "",
             example="330122",
             help=_("Code of the parent unit: an existing unit you manage, or a unit earlier in this file."),
         ),

@@ -21,6 +21,9 @@ govcio ranking compute             weigh the fusion ranking now (a background ta
 govcio findings import FILE --system CODE [--format auto|openvas|nessus|csv] [--mapping NAME]
                                    import a vulnerability scanner's export into a system's findings
 govcio cleanup                     delete staged import files a day old (run daily)
+govcio import MODEL FILE [--update] --user NAME
+                                   import a table as its page would (MODEL as in the page's address, e.g. systems);
+                                   prints "N created, M updated, K unchanged, J skipped" (--user: $GOVCIO_USER)
 govcio <any management command>
 """
 

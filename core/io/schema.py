@@ -136,6 +136,12 @@ class ForeignKey(Column):
     def key(self) -> str:
         return self.name + "_id"
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Fields that may name the record instead of its code (the model's ``import_names``: a unit's name or
+        short name), when the code column is the usual ``code``."""
+        return tuple(getattr(self.model, "import_names", ())) if self.to_field == "code" else ()
+
     def export_value(self, obj: Any) -> Any:
         if self.export is not None:
             return self.export(obj)
@@ -143,7 +149,9 @@ class ForeignKey(Column):
         return None if related is None else getattr(related, self.to_field, None)
 
 
-MANAGED_UNIT = _("Code of a department you manage.")  # the help of a unit column checked by ``check_units``
+MANAGED_UNIT = _(
+    "Code, name or short name of a department you manage."
+)  # the help of a unit column checked by ``check_units``
 
 
 def field_column(model, name: str, header, **kwargs) -> Column:
@@ -190,6 +198,17 @@ class ValidationResult:
     total: int
     row_numbers: list[int] = field(default_factory=list)
     omitted: int = 0
+    update: bool = False
+    changes: dict[int, dict[str, list]] = field(default_factory=dict)  # row index → {field: [before, after]}
+    unchanged: int = 0
+    header: list[str] = field(default_factory=list)  # the file's header row, as written
+    header_row: int = 1
+    skipped: int = 0  # rows left out as blank (perhaps numbered in a 序号 column)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        matched = sum(1 for row in self.rows if "pk" in row)
+        return {"created": self.total - matched, "updated": len(self.changes), "unchanged": self.unchanged}
 
     @property
     def ok(self) -> bool:
@@ -201,9 +220,20 @@ class Schema:
 
     ``key`` names a ``unique`` column that identifies existing objects: a row whose key exists updates that object
     (``row["pk"]``) when the user may change it, and is reported as "already exists" otherwise.
+
+    ``match`` names the columns that find a row's existing record in the "add and update" mode, each on its own
+    (the record's code, or a catalog's source identifier): by default the ``code`` column when the schema has a
+    unique one. A schema that matches nothing offers no update mode.
     """
 
-    def __init__(self, model: type[models.Model], columns: Sequence[Column], *, key: str | None = None) -> None:
+    def __init__(
+        self,
+        model: type[models.Model],
+        columns: Sequence[Column],
+        *,
+        key: str | None = None,
+        match: Sequence[str] | None = None,
+    ) -> None:
         self.model = model
         self.columns = list(columns)
         for column in self.columns:
@@ -216,6 +246,12 @@ class Schema:
             column = self.column(key)
             if isinstance(column, ForeignKey) or not column.unique:
                 raise ValueError("the key column must be a unique column, not a foreign key")
+        if match is None:
+            match = [name for name in ("code",) if name in names and self.column(name).unique]
+        for name in match:
+            if isinstance(self.column(name), ForeignKey) or not self.column(name).unique:
+                raise ValueError("a match column must be a unique column, not a foreign key")
+        self.match = tuple(match)
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -232,11 +268,12 @@ class Schema:
 
         return template_xlsx(self)
 
-    def validate(self, fileobj: IO[bytes], filename: str, user: Any) -> ValidationResult:
-        """Check the whole file without writing anything; raises ImportFileError if the file itself is unusable."""
+    def validate(self, fileobj: IO[bytes], filename: str, user: Any, *, update: bool = False) -> ValidationResult:
+        """Check the whole file without writing anything; raises ImportFileError if the file itself is unusable.
+        With ``update``, a row whose ``match`` column names an existing record the user may change updates it."""
         from .validation import validate
 
-        return validate(self, fileobj, filename, user)
+        return validate(self, fileobj, filename, user, update=update)
 
     def clean_row(self, row: dict[str, Any]) -> None:
         """Override for checks across columns; raise ValueError(message) to report a row-level error.

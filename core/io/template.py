@@ -63,6 +63,9 @@ def _notes(column: Column) -> list[str]:
         hint = gettext("The {field} of an existing {model}.").format(
             field=meta.get_field(column.to_field).verbose_name, model=meta.verbose_name
         )
+        if column.names:
+            fields = gettext(" or ").join(str(meta.get_field(name).verbose_name) for name in column.names)
+            hint += " " + gettext("Its {fields} may be written instead, if no other has it.").format(fields=fields)
     parts = [str(column.help) or str(hint or "")]
     if column.unique:
         parts.append(gettext("Must not repeat."))

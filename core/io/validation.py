@@ -6,7 +6,7 @@ referenced model, one per unique column (two for the key column), each split onl
 
 import heapq
 from collections import defaultdict
-from itertools import count
+from itertools import chain, count
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -24,6 +24,8 @@ from .sniff import sniff
 MAX_ERRORS = 1000
 IN_CHUNK = 30_000  # below SQLite's and PostgreSQL's parameter limits
 SHOWN = 50
+TITLE_ROWS = 5  # rows above the header that may hold a title (a report's name, its date)
+ROW_NUMBER_HEADERS = {"序号", "no", "no.", "#"}  # a column numbering the rows, as many registers have: ignored
 
 
 class Errors:
@@ -75,7 +77,7 @@ def map_headers(schema: Schema, header: list[str], row: int, errors: Errors) -> 
     mapped: dict[str, tuple[int, Column, str]] = {}
     unknown: list[str] = []
     for position, label in enumerate(header):
-        if not label:
+        if not label or fold(label) in ROW_NUMBER_HEADERS:
             continue
         column = lookup.get(fold(label))
         if column is None:
@@ -99,14 +101,34 @@ def map_headers(schema: Schema, header: list[str], row: int, errors: Errors) -> 
     return sorted(mapped.values(), key=lambda item: item[0])
 
 
-def validate(schema: Schema, fileobj: IO[bytes], filename: str, user: Any) -> ValidationResult:
+def header_lookup(schema: Schema) -> set[str]:
+    return {alias for column in schema.columns for alias in aliases(column)}
+
+
+def find_header(schema: Schema, first: tuple[int, list[str]], rows_in) -> tuple[int, list[str], Any]:
+    """The header is the row among the first few that names the most columns: rows above it (a title, a date) are
+    left out. A file whose rows name no column keeps its first row as the header, and its errors say why."""
+    known = header_lookup(schema)
+    seen = [first]
+    for row in rows_in:
+        seen.append(row)
+        if len(seen) > TITLE_ROWS:
+            break
+    scores = [sum(1 for cell in cells if cell and fold(cell) in known) for _number, cells in seen]
+    best = max(range(len(seen)), key=lambda i: (scores[i], -i))
+    number, header = seen[best]
+    return number, header, chain(seen[best + 1 :], rows_in)
+
+
+def validate(schema: Schema, fileobj: IO[bytes], filename: str, user: Any, *, update: bool = False) -> ValidationResult:
     with gc_paused():
-        return _validate(schema, fileobj, filename, user)
+        return _validate(schema, fileobj, filename, user, update)
 
 
-def _validate(schema: Schema, fileobj: IO[bytes], filename: str, user: Any) -> ValidationResult:
+def _validate(schema: Schema, fileobj: IO[bytes], filename: str, user: Any, update: bool) -> ValidationResult:
     kind = sniff(fileobj, filename)
     header_row, header, rows_in = read_header(fileobj, kind)
+    header_row, header, rows_in = find_header(schema, (header_row, header), rows_in)
     errors = Errors()
     plan = map_headers(schema, header, header_row, errors)
     required = gettext("This field is required.")
@@ -116,9 +138,15 @@ def _validate(schema: Schema, fileobj: IO[bytes], filename: str, user: Any) -> V
     rows: list[dict[str, Any]] = []
     numbers: list[int] = []
     bad: set[int] = set()  # indexes of rows with a problem
+    positions = [position for position, *_rest in steps]
+    first = positions[0] if positions else 1 << 30  # most rows have their first column: no generator for them
+    skipped = 0
     for number, cells in rows_in:
-        row: dict[str, Any] = {}
         width = len(cells)
+        if not (first < width and cells[first]) and not any(cells[p] for p in positions if p < width):
+            skipped += 1  # a blank row (perhaps numbered in a 序号 column)
+            continue
+        row: dict[str, Any] = {}
         for position, key, parse, is_required, empty, label in steps:
             value = cells[position] if position < width else ""
             if not value:
@@ -142,7 +170,7 @@ def _validate(schema: Schema, fileobj: IO[bytes], filename: str, user: Any) -> V
         errors.add(0, "", gettext("The file has no data rows under the header."))
     context = (rows, numbers, errors, bad)
     resolve_foreign_keys(plan, user, context)
-    check_unique(schema, plan, user, context)
+    check_unique(schema, plan, user, context, update=update)
     mapped = {column.name for _position, column, _label in plan}
     complete = all(column.name in mapped for column in schema.columns if column.required)
     for index, row in enumerate(rows):
@@ -153,7 +181,23 @@ def _validate(schema: Schema, fileobj: IO[bytes], filename: str, user: Any) -> V
                 message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 errors.add(numbers[index], "", message)
     found, omitted = errors.result()
-    return ValidationResult(rows=rows, errors=found, total=len(rows), row_numbers=numbers, omitted=omitted)
+    result = ValidationResult(
+        rows=rows,
+        errors=found,
+        total=len(rows),
+        row_numbers=numbers,
+        omitted=omitted,
+        update=update,
+        header=header,
+        header_row=header_row,
+        skipped=skipped,
+    )
+    if update and result.ok:
+        from .changes import compare
+
+        result.changes = compare(schema.model, [column for _p, column, _l in plan], rows)
+        result.unchanged = sum(1 for row in rows if "pk" in row) - len(result.changes)
+    return result
 
 
 Context = tuple[list[dict[str, Any]], list[int], Errors, set[int]]
@@ -164,7 +208,8 @@ def chunks(values: list[Any]) -> list[list[Any]]:
 
 
 def resolve_foreign_keys(plan: list[tuple[int, Column, str]], user: Any, context: Context) -> None:
-    """Replace codes with primary keys: one query per (model, code field, action) for the whole file."""
+    """Replace codes with primary keys: one query per (model, code field, action) for the whole file, and one more
+    for the values that are no code but may be a name (``ForeignKey.names``)."""
     rows, numbers, errors, bad = context
     groups: dict[tuple[Any, str, str], list[tuple[int, ForeignKey, str]]] = defaultdict(list)
     for position, column, label in plan:
@@ -177,6 +222,8 @@ def resolve_foreign_keys(plan: list[tuple[int, Column, str]], user: Any, context
             # Out of scope and nonexistent look the same to the user, so the scope leaks nothing.
             queryset = model.objects.restrict(user, action).filter(**{to_field + "__in": chunk})
             found.update((str(code), pk) for code, pk in queryset.values_list(to_field, "pk"))
+        names = members[0][1].names
+        ambiguous = resolve_names(model, names, to_field, action, user, [c for c in codes if c not in found], found)
         for position, column, label in members:
             key = column.key
             for index, row in enumerate(rows):
@@ -185,25 +232,56 @@ def resolve_foreign_keys(plan: list[tuple[int, Column, str]], user: Any, context
                     continue
                 pk = found.get(code)
                 if pk is None:
-                    errors.add(
-                        numbers[index],
-                        label,
-                        gettext("“{value}” was not found, or you do not have access to it.").format(value=shown(code)),
-                        position,
-                    )
+                    if code in ambiguous:
+                        message = gettext("“{value}” names more than one: {candidates}. Write the code.").format(
+                            value=shown(code), candidates=gettext("、").join(ambiguous[code])
+                        )
+                    else:
+                        message = gettext("“{value}” was not found, or you do not have access to it.").format(
+                            value=shown(code)
+                        )
+                    errors.add(numbers[index], label, message, position)
                     bad.add(index)
                 row[key] = pk
 
 
-def check_unique(schema: Schema, plan: list[tuple[int, Column, str]], user: Any, context: Context) -> None:
-    """Duplicates inside the file, then against the database (whoever owns the existing row)."""
+def resolve_names(model, names, to_field: str, action: str, user: Any, values: list, found: dict) -> dict:
+    """Add to ``found`` the values that name exactly one record the user may reach by one of ``names`` (a unit's
+    name or short name); return the others that name several: value → their candidates, "name (code)"."""
+    if not names or not values:
+        return {}
+    from django.db.models import Q
+
+    matches: dict[str, dict[Any, str]] = defaultdict(dict)
+    for chunk in chunks(values):
+        wanted = set(chunk)
+        condition = Q()
+        for name in names:
+            condition |= Q(**{name + "__in": chunk})
+        queryset = model.objects.restrict(user, action).filter(condition)
+        for pk, code, *texts in queryset.values_list("pk", to_field, *names).order_by(to_field):
+            for text in set(texts) & wanted:
+                matches[text][pk] = gettext("{name} ({code})").format(name=texts[0], code=code)
+    ambiguous = {}
+    for text, candidates in matches.items():
+        if len(candidates) == 1:
+            found[text] = next(iter(candidates))
+        else:
+            ambiguous[text] = list(candidates.values())
+    return ambiguous
+
+
+def check_unique(
+    schema: Schema, plan: list[tuple[int, Column, str]], user: Any, context: Context, *, update: bool = False
+) -> None:
+    """Duplicates inside the file, then against the database (whoever owns the existing row). In the update mode,
+    a row whose match column names an existing record updates it (``match_existing``)."""
     rows, numbers, errors, bad = context
     manager = schema.model._default_manager
-    keyed = None
-    if schema.key is not None:
-        keyed = next((item for item in plan if item[1].name == schema.key), None)
-        if keyed is not None:
-            match_existing(schema, keyed, user, context)
+    keys = list(schema.match) if update else ([schema.key] if schema.key is not None else [])
+    matched = [item for item in plan if item[1].name in keys]
+    for keyed in matched:
+        match_existing(schema, keyed, user, context)
     for position, column, label in plan:
         if not column.unique:
             continue
@@ -223,7 +301,7 @@ def check_unique(schema: Schema, plan: list[tuple[int, Column, str]], user: Any,
                 bad.add(index)
             else:
                 first[value] = numbers[index]
-        if keyed is not None and column is keyed[1]:
+        if any(column is keyed[1] for keyed in matched):
             continue  # the key column's existing values are updates, handled by match_existing
         existing: dict[Any, Any] = {}
         for chunk in chunks(list(first)):
@@ -255,7 +333,11 @@ def match_existing(schema: Schema, keyed: tuple[int, Column, str], user: Any, co
         pk = existing.get(row.get(key))
         if pk is None:
             continue
-        if pk in allowed:
+        if row.get("pk", pk) != pk:
+            message = gettext("This row matches two different records: check its codes.")
+            errors.add(numbers[index], label, message, position)
+            bad.add(index)
+        elif pk in allowed:
             row["pk"] = pk
         else:
             errors.add(

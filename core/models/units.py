@@ -37,6 +37,7 @@ class Unit(GovModel):
 
     scope_path = "path"
     hidden_name = _("Another unit")  # a unit the reader may not see (core.names)
+    import_names = ("name", "short_name")  # an import's unit column takes these besides the code (core.io)
 
     class Meta:
         ordering = ["path"]

@@ -134,6 +134,8 @@ class ObjectListView(GateMixin, View):
         fmt = request.GET.get("export")
         if fmt in {"csv", "xlsx"} and status == 200:
             return self.export(qs, fmt)
+        if fmt == "register" and status == 200 and self.import_schema() is not None:
+            return self.export_register(qs)
         page = CountedPaginator(qs, self.paginate_by).get_page(request.GET.get("page"))
         table = self.table(page.object_list, sort=sort, user=request.user)
         params = request.GET.copy()
@@ -151,6 +153,7 @@ class ObjectListView(GateMixin, View):
             "list_url": request.path,
             "add_url": self.optional_url("add"),
             "import_url": self.optional_url("import"),
+            "register_export": self.import_schema() is not None,
             "bulk_delete_url": self.optional_url("bulk_delete"),
             "bulk_edit_url": self.optional_url("bulk_edit"),
         }
@@ -159,6 +162,43 @@ class ObjectListView(GateMixin, View):
 
     def extra_context(self) -> dict:
         return {}
+
+    def import_schema(self):
+        """The schema of the model's import page, if it has one: the columns of the register export."""
+        from django.urls import Resolver404, resolve
+
+        url = self.optional_url("import")
+        if url is None:
+            return None
+        try:
+            view = getattr(resolve(url).func, "view_class", None)
+        except Resolver404:
+            return None
+        return getattr(view, "schema", None)
+
+    def export_register(self, qs):
+        """The list as a file its import accepts as it is (``core.io.register``), audited as any export."""
+        from core.io import export_response
+        from core.io.register import register_rows
+
+        self.require("export")
+        schema = self.import_schema()
+        model = self.get_model()
+        self.audit_export(qs, "register")
+        name = "{}-{}".format(model._meta.verbose_name_plural, _("register"))
+        rows = register_rows(schema, qs, self.request.user)
+        return export_response("xlsx", name, schema.headers(), rows, sheet=str(model._meta.verbose_name_plural))
+
+    def audit_export(self, qs, fmt):
+        audit.append(
+            audit.Entry(
+                action=AuditAction.EXPORT,
+                actor=self.request.user,
+                object_type=self.get_model()._meta.label_lower,
+                unit_path=getattr(getattr(self.request.user, "unit", None), "path", ""),
+                changes={"format": fmt, "query": self.request.GET.urlencode(), "rows": qs.count()},
+            )
+        )
 
     def export(self, qs, fmt):
         from core.io import export_response

@@ -18,9 +18,11 @@ from core import gate, importjobs, staging, uploads
 from core.io import CellError, ImportFileError
 from core.io.checks import check_units
 from core.models import ImportUpload
+from core.params import int_param
 from core.views.generic import GateMixin
 
-PREVIEW_ROWS = 20
+PREVIEW_ROWS = 20  # the rows a page that previews parsed rows shows (the scanner import)
+ADD, UPDATE = "add", "update"
 State = ImportUpload.State
 
 
@@ -39,12 +41,21 @@ class StoredResult:
 
 class BulkImportView(GateMixin, View):
     """Subclasses set ``model`` and ``schema`` and may override ``validate(fileobj, name)`` and ``commit(rows)``,
-    which run in the task worker with ``self.request.user`` the uploader."""
+    which run in the task worker with ``self.request.user`` the uploader.
+
+    The "add and update" mode (``self.update``, chosen on the upload) is offered when the schema matches records
+    (``Schema.match``) and the page commits through ``core.imports.import_update``: the generic ``commit``, or a
+    page's own that sets ``offers_update`` and handles ``self.update``."""
 
     upload_policy = uploads.IMPORT
 
     schema = None
     template_name = "generic/object_import.html"
+    update = False
+
+    @property
+    def offers_update(self) -> bool:
+        return bool(self.schema.match) and type(self).commit is BulkImportView.commit
 
     @classmethod
     def kind(cls) -> str:
@@ -67,7 +78,13 @@ class BulkImportView(GateMixin, View):
         return self.render_page({})
 
     def render_page(self, extra, status=200):
-        context = {**self.common_context(), "columns": self.schema.columns, "list_url": self.url("list")}
+        context = {
+            **self.common_context(),
+            "columns": self.schema.columns,
+            "list_url": self.url("list"),
+            "offers_update": self.offers_update,
+            "match_headers": [str(self.schema.column(name).header) for name in self.schema.match],
+        }
         context.update(extra)
         return render(self.request, self.template_name, context, status=status)
 
@@ -81,7 +98,10 @@ class BulkImportView(GateMixin, View):
         upload = request.FILES.get("file")
         if upload is None:
             return self.render_page({"file_error": _("Choose a file to import.")}, status=400)
-        staged = staging.stage(upload, owner=request.user, kind=self.kind(), params={"page": request.path})
+        mode = UPDATE if request.POST.get("mode") == UPDATE and self.offers_update else ADD
+        staged = staging.stage(
+            upload, owner=request.user, kind=self.kind(), params={"page": request.path, "mode": mode}
+        )
         importjobs.start_check(staged)
         return self.answer(staged)
 
@@ -108,32 +128,72 @@ class BulkImportView(GateMixin, View):
             status_url = reverse("core:import_status", args=[upload.token])
             return self.render_page({"upload": upload, "status_url": status_url, "filename": name})
         if upload.state == State.DONE:
-            count = upload.result.get("count", 0)
+            done = upload.result
             staging.discard(upload)
-            messages.success(self.request, _("Imported {count} records from “{name}”.").format(count=count, name=name))
+            if upload.params.get("mode") == UPDATE:
+                message = _("“{name}”: {created} created, {updated} updated, {unchanged} unchanged.").format(
+                    name=name, **{kind: done.get(kind, 0) for kind in ("created", "updated", "unchanged")}
+                )
+            else:
+                message = _("Imported {count} records from “{name}”.").format(count=done.get("count", 0), name=name)
+            messages.success(self.request, message)
             return HttpResponseRedirect(self.url("list"))
         result = StoredResult(upload.result)
         if upload.state == State.READY:
-            preview = upload.result.get("preview", [])
-            return self.render_page({"result": result, "preview": preview, "token": upload.token, "filename": name})
+            return self.render_page(self.preview_context(upload, result))
         staging.discard(upload)  # invalid or failed: the user chooses a file again
         extra = {"file_error": upload.message or None, "filename": name}
         if result.errors:
             extra["result"] = result
         return self.render_page(extra, status=400)
 
+    def preview_context(self, upload: ImportUpload, result: StoredResult) -> dict:
+        """One page of the file as typed, each row marked new, changed (with its changes) or unchanged."""
+        from core.io.preview import PAGE_ROWS, preview_page
+
+        stored = upload.result
+        pages = max(1, -(-result.total // PAGE_ROWS))
+        number = min(int_param(self.request, "page", default=1), pages)
+        try:
+            shown = preview_page(self.schema, staging.open_file(upload), upload.name, page=number)
+        except ImportFileError:
+            shown = None
+        changes, matched = stored.get("changes", {}), set(stored.get("matched", []))
+        rows = []
+        for row_number, cells in shown.rows if shown else []:
+            changed = changes.get(str(row_number))
+            if not stored.get("update"):
+                status = ""
+            elif changed:
+                status = "changed"
+            else:
+                status = "unchanged" if row_number in matched else "new"
+            marked = [changed is not None and header in changed for header in shown.headers]
+            cells = list(zip(cells, marked, strict=True))
+            rows.append({"number": row_number, "cells": cells, "status": status, "changes": changed or {}})
+        return {
+            "result": result,
+            "token": upload.token,
+            "filename": upload.name,
+            "update_mode": bool(stored.get("update")),
+            "counts": stored.get("counts", {}),
+            "preview_headers": shown.headers if shown else [],
+            "preview_rows": rows,
+            "preview_page": number,
+            "preview_pages": pages,
+            "page_query": urlencode({"upload": upload.token}),
+        }
+
     def validate(self, fileobj, name):
         try:
-            return self.schema.validate(fileobj, name, self.request.user), None
+            return self.schema.validate(fileobj, name, self.request.user, update=self.update), None
         except ImportFileError as exc:
             return None, str(exc)
 
-    def preview(self, result) -> list[list[str]]:
-        """The first rows as the page shows them, in the schema's columns."""
-        return [
-            [_cell(row.get(c.name if c.name in row else c.name + "_id", "")) for c in self.schema.columns]
-            for row in result.rows[:PREVIEW_ROWS]
-        ]
+    def changes(self, result) -> dict:
+        from core.io.changes import shown
+
+        return shown(self.schema, result)
 
     def cancel(self, token):
         upload = staging.find(self.request.user, token, self.kind())
@@ -147,13 +207,12 @@ class BulkImportView(GateMixin, View):
         return self.answer(upload)
 
     def commit(self, rows):
-        from core.imports import import_rows
+        from core.imports import import_rows, import_update
 
+        if self.update:
+            columns = [column for column in self.schema.columns if rows and column.key in rows[0]]
+            return import_update(model=self.get_model(), rows=rows, actor=self.request.user, columns=columns)
         return import_rows(model=self.get_model(), rows=rows, actor=self.request.user)
-
-
-def _cell(value) -> str:
-    return "" if value is None else str(value)
 
 
 def sort_errors(result) -> None:
@@ -206,3 +265,24 @@ def import_status(request, token: str):
             "url": f"{page_url}?{urlencode({'upload': upload.token})}" if page_url else "",
         }
     )
+
+
+def import_pages() -> dict[str, type[BulkImportView]]:
+    """The import pages by the name the pages know them by: the segment of their address before ``import/``
+    (``systems`` for ``/inventory/systems/import/``), for the ``import`` command."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: dict[str, type[BulkImportView]] = {}
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and route.endswith("/import/"):
+                view = getattr(pattern.callback, "view_class", None)
+                if isinstance(view, type) and issubclass(view, BulkImportView):
+                    found.setdefault(route.removesuffix("/import/").rsplit("/", 1)[-1], view)
+
+    walk(get_resolver().url_patterns, "")
+    return dict(sorted(found.items()))

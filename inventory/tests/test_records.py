@@ -511,6 +511,7 @@ class DataResourceAPITests(testing.StandardAPITests):
 
 
 class LinkViewTests(testing.StandardViewTests):
+    exists_messages = ("These two systems are already linked.",)
     model = Link
     edit_changes = {"frequency": "weekly"}
     bulk_changes = {"method": "file"}

@@ -34,7 +34,11 @@ def test_template_layout(schema):
             "One of: Province, City, County / district, Township / street, Department, Subordinate unit.",
         ],
         ["short name", "No", "At most 5 characters."],
-        ["parent", "No", "The code of an existing unit."],
+        [
+            "parent",
+            "No",
+            "The code of an existing unit. Its name or short name may be written instead, if no other has it.",
+        ],
     ]
 
 
