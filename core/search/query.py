@@ -67,6 +67,7 @@ def scope_q(user, specs: Iterable[SearchSpec], type_field="object_type", path_fi
 def _title_rank(q: str) -> Case:
     """2 for a title that is the query, 1 for a title that starts with it, 0 for the others (as written or in
     simplified characters, ignoring case)."""
+    q = q.replace("\x00", "")  # PostgreSQL text holds no NUL (the terms leave it out too)
     written, simplified = q.strip(), normalise(q).strip()
     return Case(
         When(Q(title__iexact=written) | Q(title__iexact=simplified), then=Value(2)),
