@@ -149,7 +149,7 @@ class DataResource(GovModel):
         _("open attribute"), max_length=16, choices=c.OpenAttribute.choices, default=c.OpenAttribute.NOT_OPEN
     )
     update_cycle = models.CharField(
-        _("update cycle"), max_length=16, choices=c.UpdateCycle.choices, default=c.UpdateCycle.IRREGULAR
+        _("update cycle"), max_length=16, choices=c.UpdateCycle.choices, default=c.UpdateCycle.IRREGULAR, blank=True
     )
     publication_date = models.DateField(_("publication date"), null=True, blank=True)
     related_codes = models.CharField(
@@ -169,6 +169,10 @@ class DataResource(GovModel):
     data_class = models.CharField(
         _("data classification"), max_length=16, choices=c.DataClass.choices, default=c.DataClass.GENERAL
     )
+    # Catalog exchange: the identifier the source catalog gives the dataset (a UUID, an agency id), so that the next
+    # import of the same catalog updates the entry; and every DCAT field with no column of ours, as the file stated it.
+    source_identifier = models.CharField(_("source identifier"), max_length=255, blank=True, db_index=True)
+    extra_metadata = models.JSONField(_("extra metadata"), default=dict, blank=True)
 
     scope_path = "provider__path"
 
