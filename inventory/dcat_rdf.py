@@ -249,7 +249,7 @@ def dataset_dict(graph: Graph, node) -> dict:
         d["accessLevel"] = _text(level) if level is not None else ACCESS_FROM_EU.get(str(rights), _text(rights))
     if (freq := graph.value(node, DCT.accrualPeriodicity)) is not None:
         d["accrualPeriodicity"] = FREQ_FROM_EU.get(str(freq), _text(freq))
-    dists = sorted(graph.objects(node, DCAT.distribution), key=lambda n: str(graph.value(n, DCAT.downloadURL) or n))
+    dists = sorted(graph.objects(node, DCAT.distribution), key=lambda n: _distribution_key(graph, n))
     if dists:
         d["distribution"] = [_distribution_dict(graph, dist) for dist in dists]
     if (head := graph.value(node, GOV.dataItems)) is not None:
@@ -264,6 +264,11 @@ def dataset_dict(graph: Graph, node) -> dict:
         d["govcio:relatedCodes"] = related
     _rest(graph, node, d)
     return d
+
+
+def _distribution_key(graph: Graph, node) -> tuple:
+    """RDF keeps no order among a dataset's distributions: they are read in the order of their addresses."""
+    return tuple(str(graph.value(node, p) or "") for p in (DCAT.downloadURL, DCAT.accessURL, DCT["title"]))
 
 
 def _distribution_dict(graph: Graph, node) -> dict:
