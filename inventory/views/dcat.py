@@ -18,7 +18,7 @@ from core.io.export import content_disposition
 from core.models import Unit
 from core.params import int_param
 from core.views.generic import GateMixin, deny
-from inventory import dcat, services
+from inventory import dcat, dcat_validate, services
 from inventory.dcat_plan import Options, parse_mapping
 from inventory.forms import DcatExportForm, DcatImportForm
 from inventory.models import DataResource
@@ -32,11 +32,15 @@ class DcatExportView(GateMixin, View):
         self.require("export")
         unit = self.chosen_unit()
         form = DcatExportForm(request.GET if "format" in request.GET else None)
+        validation = None
         if form.is_bound and form.is_valid():
-            return self.download(form.cleaned_data["format"], unit)
+            if "validate" not in request.GET:
+                return self.download(form.cleaned_data["format"], unit)
+            validation = self.validate(form.cleaned_data["format"], unit)
         context = {
             **self.common_context(),
             "form": form,
+            "validation": validation,
             "unit": unit,
             "count": dcat.export_queryset(request.user, unit).count(),
             "list_url": self.url("list"),
@@ -52,6 +56,14 @@ class DcatExportView(GateMixin, View):
             return Unit.objects.restrict(self.request.user, "view").get(pk=pk)
         except Unit.DoesNotExist:
             raise deny(self.request, Unit, object_id=pk, reason="scope") from None
+
+    def validate(self, fmt: str, unit):
+        """The export as it would be downloaded, checked against the published schema or shapes (not audited as
+        an export: nothing leaves the server)."""
+        resources = dcat.export_queryset(self.request.user, unit)
+        title = _("Government information resource catalog")
+        pieces = dcat.stream(fmt, resources, user=self.request.user, title=title, publisher=unit)
+        return dcat_validate.validate(fmt, "".join(pieces).encode("utf-8"))
 
     def download(self, fmt: str, unit):
         resources = dcat.export_queryset(self.request.user, unit)

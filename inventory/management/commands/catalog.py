@@ -3,14 +3,12 @@ exchange of the pages from the command line, through the same services (the gate
 acting as a named user. Each prints "N created, M updated, K unchanged, J skipped" and exits non-zero with the
 errors on bad input."""
 
-import sys
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.models import Unit
-from inventory import dcat, services
+from inventory import dcat, dcat_validate, services
 from inventory.dcat_plan import CLASSIFICATION, Options
 from inventory.forms import DcatImportForm
 from inventory.models import DataResource
@@ -34,6 +32,7 @@ class Command(BaseCommand):
         exp.add_argument("--unit", required=True)
         exp.add_argument("--format", default=dcat.DATAJSON, choices=list(dcat.FORMATS))
         exp.add_argument("--user", required=True)
+        exp.add_argument("--validate", action="store_true", help="Check the export against the published rules.")
 
     def handle(self, *args, **options):
         try:
@@ -81,6 +80,15 @@ class Command(BaseCommand):
         count = resources.count()
         dcat.record_export(actor=user, fmt=options["format"], unit=unit, rows=count)
         title = f"Government information resource catalog · {unit.name}"
+        pieces = []
         for piece in dcat.stream(options["format"], resources, user=user, title=title, publisher=unit):
             self.stdout.write(piece, ending="")
-        sys.stderr.write(f"0 created, 0 updated, {count} unchanged, 0 skipped\n")
+            if options["validate"]:
+                pieces.append(piece)
+        self.stderr.write(f"0 created, 0 updated, {count} unchanged, 0 skipped")
+        if options["validate"]:
+            validation = dcat_validate.validate(options["format"], "".join(pieces).encode("utf-8"))
+            for problem in validation.problems:
+                self.stderr.write(problem)
+            if not validation.ok:
+                raise CommandError(f"{validation.count} problems against the {validation.against}.")
