@@ -249,7 +249,7 @@ def detect(fileobj, name: str = "") -> str:
     if text[:1] == b"<":
         return RDFXML
     lower = name.lower()
-    if lower.endswith((".xlsx", ".xls")) or head[:4] == b"PK\x03\x04":
+    if lower.endswith((".xlsx", ".xls", ".csv")) or head[:4] == b"PK\x03\x04":
         return PORTAL
     return TURTLE
 
@@ -269,7 +269,7 @@ def parse(fileobj, *, user, fmt: str = "auto", options: Options | None = None, n
     outline = _check(fileobj)
     members = outline.members
     is_datajson = outline.kind == "object" and members.get("dataset") == "array" and "dcat:dataset" not in members
-    if kind in ("json", "auto") and not is_datajson and outline.kind == "array" and _looks_portal(fileobj):
+    if kind in ("json", "auto") and not is_datajson and _looks_portal(fileobj, outline):
         from . import dcat_portal
 
         return ImportPlan(PORTAL, dcat_portal.parse(fileobj, user=user, options=options, name=name), options)
@@ -285,12 +285,16 @@ def parse(fileobj, *, user, fmt: str = "auto", options: Options | None = None, n
     return ImportPlan(fmt, map_datasets(raws, user=user, options=options), options)
 
 
-def _looks_portal(fileobj) -> bool:
+def _looks_portal(fileobj, outline: jsonlimits.Outline) -> bool:
+    """A list of rows (top-level, or under "data") whose first row has the portal's column names."""
     from . import dcat_portal
 
-    for _key, part in _parts(fileobj):
-        fileobj.seek(0)
-        return isinstance(part, dict) and dcat_portal.is_portal_row(part)
+    if not (outline.kind == "array" or outline.members.get("data") == "array"):
+        return False
+    for key, part in _parts(fileobj):
+        if key in (None, "data"):
+            fileobj.seek(0)
+            return isinstance(part, dict) and dcat_portal.is_portal_row(part)
     return False
 
 

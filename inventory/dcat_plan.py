@@ -64,6 +64,7 @@ class DatasetReport:
     code: str = ""
     action: str = CREATE
     target: int | None = None  # the resource an update changes
+    provider: object = None  # a unit the file names and the user may import into; else the unit chosen
     row: dict = field(default_factory=dict)
     mapped: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)

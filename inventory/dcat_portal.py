@@ -1,67 +1,118 @@
-"""Open-data portal catalogs as users have them: a JSON list of rows whose columns carry Chinese names (标题, 摘要,
-数据提供方 …). Columns are found by name through a table of synonyms (data, ``PORTAL_COLUMNS``), each row becomes a
-data.json-shaped entry and is mapped like any other catalog."""
+"""Open-data portal catalogs as users have them: a JSON list or an Excel/CSV sheet whose columns carry Chinese names
+(标题, 摘要, 数据提供方 …). Columns are found by name through the synonyms of ``data/portal_columns.yaml``; each row
+becomes a data.json-shaped entry (unknown columns kept under their own name) and is mapped like any other catalog;
+the provider is matched to a unit the user may import into, by name or short name."""
 
+from functools import cache
+from pathlib import Path
+
+import yaml
 from django.utils.translation import gettext as _
+
+from core.io import ImportFileError
+from core.io.readers import read_table
+from core.io.sniff import sniff
 
 from . import dcat_mapping as m
 from .dcat_plan import map_datasets
 
-PORTAL_COLUMNS = {
-    "title": ("标题", "名称", "数据集名称", "资源名称", "目录名称"),
-    "description": ("摘要", "描述", "简介", "数据摘要", "资源摘要"),
-    "publisher": ("提供机构", "数据提供方", "提供单位", "来源部门", "数据来源"),
-    "theme": ("数据领域", "主题", "领域", "行业分类"),
-    "accrualPeriodicity": ("更新周期", "更新频率", "频率"),
-    "format": ("资源格式", "数据格式", "格式", "文件格式"),
-    "accessLevel": ("开放条件", "公开属性", "开放属性", "开放类型"),
-    "keyword": ("关键字", "关键词", "标签"),
-    "issued": ("发布时间", "发布日期", "首次发布"),
-    "identifier": ("标识", "编号", "目录编码", "资源代码", "id", "ID"),
-}
-FREQUENCY = {"实时": "R/PT1S", "每日": "R/P1D", "每天": "R/P1D", "每周": "R/P1W", "每月": "R/P1M", "每季度": "R/P3M",
-             "每半年": "R/P6M", "每年": "R/P1Y", "不定期": "irregular"}  # fmt: skip
-ACCESS = {"无条件开放": "public", "有条件开放": "restricted public", "不予开放": "non-public", "不开放": "non-public"}
-COLUMN_OF = {name: key for key, names in PORTAL_COLUMNS.items() for name in names}
+COLUMNS_FILE = Path(__file__).parent / "data" / "portal_columns.yaml"
+SPLIT = str.maketrans({"，": ",", "；": ",", ";": ",", "、": ",", "|": ","})
+
+
+@cache
+def vocabulary() -> dict:
+    data = yaml.safe_load(COLUMNS_FILE.read_text(encoding="utf-8"))
+    column_of = {str(name).strip(): key for key, names in data["columns"].items() for name in names}
+    return {"column_of": column_of, "frequency": data["frequency"], "access": data["access"]}
 
 
 def is_portal_row(row: dict) -> bool:
-    return sum(1 for key in row if str(key).strip() in COLUMN_OF) >= 2
+    column_of = vocabulary()["column_of"]
+    return sum(1 for key in row if str(key).strip() in column_of) >= 2
 
 
 def entry(row: dict) -> dict:
     """One portal row as a data.json entry; columns of no known name are kept under their own name."""
+    vocab = vocabulary()
     d: dict = {}
     for column, value in row.items():
-        key = COLUMN_OF.get(str(column).strip())
+        key = vocab["column_of"].get(str(column).strip())
         text = "" if value is None else str(value).strip()
         if key is None:
-            d[str(column)] = value
-        elif key == "keyword":
-            d[key] = [k for k in text.replace("，", ",").replace("；", ",").replace(";", ",").split(",") if k.strip()]
+            if text:
+                d[str(column)] = value
+            continue
+        if not text:
+            continue
+        if key in ("keyword", "theme"):
+            d[key] = [k.strip() for k in text.translate(SPLIT).split(",") if k.strip()]
         elif key == "publisher":
             d[key] = {"@type": "org:Organization", "name": text}
         elif key == "format":
-            d["distribution"] = [{"@type": "dcat:Distribution", "format": text}]
+            d["distribution"] = [{"@type": "dcat:Distribution", "format": f} for f in text.translate(SPLIT).split(",")]
         elif key == "accrualPeriodicity":
-            d[key] = FREQUENCY.get(text, text)
+            d[key] = vocab["frequency"].get(text, text)
         elif key == "accessLevel":
-            d[key] = ACCESS.get(text, text)
-        elif key == "theme":
-            d[key] = [text]
+            d[key] = vocab["access"].get(text, text)
         else:
             d[key] = text
-    if not d.get("identifier"):
-        d["identifier"] = d.get("title", "")  # a portal list names datasets by title
+    if not d.get("identifier") and d.get("title"):
+        d["identifier"] = d["title"]  # a portal list names its datasets by title; kept for the next import
     return d
 
 
-def parse(fileobj, *, user, options, name: str = ""):
+def rows_of(fileobj, name: str) -> list[dict]:
     from .dcat import DcatError, read_json
 
-    doc = read_json(fileobj)
-    rows = doc if isinstance(doc, list) else doc.get("data") if isinstance(doc, dict) else None
-    if not isinstance(rows, list) or not any(isinstance(r, dict) and is_portal_row(r) for r in rows):
+    head = fileobj.read(1)
+    fileobj.seek(0)
+    if head in (b"{", b"[", b"\xef"):
+        doc = read_json(fileobj)
+        rows = doc if isinstance(doc, list) else doc.get("data") if isinstance(doc, dict) else None
+        return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+    try:
+        header, rows = read_table(fileobj, sniff(fileobj, name or "catalog.xlsx"))
+        return [dict(zip(header, cells, strict=False)) for _number, cells in rows]
+    except ImportFileError as exc:
+        raise DcatError(exc.message) from None
+
+
+def parse(fileobj, *, user, options, name: str = ""):
+    from .dcat import DcatError
+
+    rows = rows_of(fileobj, name)
+    if not any(is_portal_row(r) for r in rows):
         raise DcatError(_("No datasets found: the list has no columns such as 标题, 摘要 or 数据提供方."))
-    raws = [m.datajson_raw(entry(row)) for row in rows if isinstance(row, dict)]
-    return map_datasets(raws, user=user, options=options)
+    raws = [m.datajson_raw(entry(row)) for row in rows]
+    reports = map_datasets(raws, user=user, options=options)
+    units = _units(user)
+    for raw, report in zip(raws, reports, strict=True):
+        _provider(report, raw.publisher, units)
+    return reports
+
+
+def _units(user) -> list:
+    from core.forms import units_where
+
+    from .models import DataResource
+
+    allowed = units_where(user, "add", DataResource).restrict(user, "import", grants_of=DataResource)
+    return list(allowed.only("pk", "name", "short_name", "code"))
+
+
+def _provider(report, name: str, units: list) -> None:
+    """The unit named as provider, by its name or short name (a full name that ends with the portal's shorter
+    one counts when only one unit does); otherwise the unit chosen on the form, and the report says so."""
+    name = name.strip()
+    if not name:
+        return
+    exact = [u for u in units if name in (u.name, u.short_name)]
+    found = exact or [u for u in units if u.name.endswith(name) or name.endswith(u.name)]
+    if len(found) == 1:
+        report.provider = found[0]
+        report.unmapped = [u for u in report.unmapped if name not in u]
+        report.mapped.append(_("provider: {name} → {unit}").format(name=name, unit=found[0].name))
+    else:
+        message = _("Provider “{name}”: no single unit of yours has this name; the unit you chose is used.")
+        report.unmapped.append(message.format(name=name))

@@ -144,7 +144,7 @@ def catalog_import(*, actor, unit, plan, valid_only: bool = False) -> CatalogRes
         raise ValidationError(_("The file has datasets that cannot be imported; nothing was imported."))
     result = CatalogResult(skipped=plan.blocked)
     good = [report for report in plan.datasets if report.ok]
-    rows = [{**report.row, "provider": unit} for report in good if report.action == "create"]
+    rows = [{**report.row, "provider": report.provider or unit} for report in good if report.action == "create"]
     result.created = len(dataresources_import(actor=actor, rows=rows)) if rows else 0
     targets = DataResource.objects.restrict(actor, "change").in_bulk([r.target for r in good if r.action == "update"])
     for report in (r for r in good if r.action == "update"):
