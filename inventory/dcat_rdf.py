@@ -185,7 +185,7 @@ class _Counted(Graph):
 
 
 def triple_limit() -> int:
-    return getattr(settings, "GOVCIO_RDF_MAX_TRIPLES", 1_000_000)
+    return settings.GOVCIO_RDF_MAX_TRIPLES
 
 
 def parse(data: bytes, fmt: str) -> Graph:
