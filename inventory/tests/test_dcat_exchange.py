@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from core.models import AuditRecord
 from inventory import choices as c
@@ -16,7 +17,17 @@ from inventory import dcat
 from inventory.dcat_plan import Options
 from inventory.models import DataResource
 
-from .test_dcat import DcatTestCase, upload
+from .test_dcat import DcatTestCase as BaseTestCase
+from .test_dcat import upload
+
+
+class DcatTestCase(BaseTestCase):
+    """Messages asserted in English (the Chinese texts are checked by scripts/i18n.py)."""
+
+    def setUp(self):
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        self.enterContext(translation.override("en"))
+
 
 UUID1 = "6f1c9a5e-2d8b-4c3e-9a7f-1b2c3d4e5f60"
 UUID2 = "0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d"
