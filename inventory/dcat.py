@@ -1,11 +1,13 @@
-"""Catalog exchange: the data resource catalog (政务信息资源目录, 2017 guide) out as W3C DCAT-AP JSON-LD or DCAT-US
-``data.json`` (Project Open Data v1.1), and either format back in with a mapping report per dataset.
+"""Catalog exchange: the data resource catalog (政务信息资源目录, 2017 guide) out as DCAT-US ``data.json`` (Project
+Open Data v1.1) or DCAT-AP (JSON-LD, Turtle, RDF/XML), and any of them, or an open-data portal's list, back in with a
+mapping report per dataset (decision 0020).
 
-Export streams one dataset at a time, so a province catalog never sits in memory. Import first walks the file as a
-stream within the JSON limits (core.io.jsonlimits: values, depth, text length; size limited like every import), then
-reads it one top-level part (for our own files, one dataset) at a time, maps every dataset and reports what was
-mapped, what could not be and why a dataset cannot be imported; only a file whose every dataset is importable is
-committed, in one transaction. The tables of the mapping are in ``dcat_mapping``.
+Export streams one dataset at a time, so a province catalog never sits in memory. Import of JSON first walks the
+file as a stream within the JSON limits (core.io.jsonlimits: values, depth, text length; size limited like every
+import), then reads it one top-level part (for our own files, one dataset) at a time; Turtle and RDF/XML are parsed by
+rdflib within the size and triple limits (``dcat_rdf``). Every dataset becomes a data.json-shaped entry, mapped by
+``dcat_plan`` into a row and a report; a file is committed by ``services.catalog_import``, all or nothing unless the
+user chooses to import only the valid datasets. The vocabulary tables are in ``dcat_mapping``.
 """
 
 import datetime as dt
@@ -59,7 +61,7 @@ def _same(raw, lookup, ours) -> bool:
 def dataset_datajson(r: DataResource, system: System | None) -> dict:
     """A resource as a data.json entry: the DCAT fields kept from its source (extra metadata) as they came, our
     columns where they hold the value (or the user changed it since), our own fields as govcio-prefixed keys."""
-    extra = dict(r.extra_metadata or {})
+    extra = dict(r.extra_metadata) if isinstance(r.extra_metadata, dict) else {}
     media, file_type = m.MEDIA[r.format]
     contact = (system.responsible_person if system is not None else "") or r.provider.name
     node = {"@type": "dcat:Dataset", **extra, "title": r.name, "description": r.abstract}

@@ -14,7 +14,6 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 GOVCIO = "https://govcio.example/ns#"
-RDF_TYPE = "@type"
 
 PREFIXES = {
     "dcat": DCAT,
@@ -214,19 +213,7 @@ def _text(value) -> str:
     return "" if value is None or isinstance(value, bool) else str(value)
 
 
-# DCAT-US data.json: plain keys, extensions as "govcio:…" keys.
-US_MAPPED = {
-    "identifier",
-    "title",
-    "description",
-    "publisher",
-    "issued",
-    "accrualPeriodicity",
-    "accessLevel",
-    "distribution",
-}
-
-
+# DCAT-US data.json: plain keys, extensions as "govcio:…" keys. The keys with a column of their own:
 OWN_COLUMNS = {"identifier", "title", "description", "@type", "@id"}
 
 
@@ -276,8 +263,6 @@ def _extensions(raw: Raw, get, *, item: tuple[str, str], system: tuple[str]) -> 
 # DCAT-AP JSON-LD: keys are expanded to IRIs through the document's own @context (prefixes and term definitions;
 # remote contexts are never fetched) and the usual prefixes, so "dct:title", "dcterms:title", a full IRI or a term
 # the context defines all read the same. This is the part of JSON-LD expansion a catalog needs, not all of it.
-AP_MAPPED_DCT = "identifier title description publisher issued accrualPeriodicity accessRights relation"
-AP_MAPPED = {DCT + name for name in AP_MAPPED_DCT.split()} | {DCAT + "distribution"}
 
 
 class Expander:

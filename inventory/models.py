@@ -1,6 +1,7 @@
 """The inventory (台账): information systems, public service items, data resources (政务信息资源目录, 2017 guide)
 and the links between systems."""
 
+import json
 import re
 
 from django.conf import settings
@@ -191,6 +192,14 @@ class DataResource(GovModel):
     @property
     def classification(self) -> str:
         return f"{self.class_code}{self.item_code}{self.category_code}{self.detail_code}"
+
+    def extra_metadata_rows(self) -> list[tuple[str, str]]:
+        """The kept source metadata for display: each key with its value as text (lists and objects as JSON)."""
+        extra = self.extra_metadata if isinstance(self.extra_metadata, dict) else {}
+        return [
+            (key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+            for key, value in sorted(extra.items())
+        ]
 
     def related_code_list(self) -> list[str]:
         return [code.strip() for code in re.split(r"[,，;；\s]+", self.related_codes) if code.strip()]

@@ -118,6 +118,10 @@ class UuidCatalogTests(DcatTestCase):
         self.assertEqual((r.open_attribute, r.sharing_type), (c.OpenAttribute.OPEN, c.SharingType.UNCONDITIONAL))
         self.assertEqual((r.format, str(r.publication_date)), (c.ResourceFormat.SPREADSHEET, "2024-01-15"))
         self.assertEqual(r.extra_metadata["modified"], "2025-06-30")  # the source's, not the import date
+        page = self.client.get(r.get_absolute_url())
+        self.assertContains(page, 'id="source-metadata"')
+        self.assertContains(page, UUID1)
+        self.assertContains(page, "mailto:wangfang@example.gov.cn")
         for fmt in (dcat.DATAJSON, dcat.JSONLD, dcat.TURTLE, dcat.RDFXML):
             with self.subTest(fmt=fmt):
                 back = self.exported(fmt)[UUID1]
