@@ -289,6 +289,9 @@ def _map(number: int, raw: m.Raw, twice: set, codes: Codes, options: Options, sy
     elif len(report.title) > 200:
         report.problems.append(_("The title is longer than 200 characters."))
     match = RESOURCE_CODE.match(report.code)
+    if report.code and not match:
+        message = _("The identifier “{code}” is not a catalog code (classification/6-digit number).")
+        report.problems.append(message.format(code=report.code))
     kind = KIND_OF_CLASS.get(match["cls"]) if match else None
     if match and kind is None:
         report.problems.append(_("The class digit of {code} must be 1, 2 or 3.").format(code=report.code))

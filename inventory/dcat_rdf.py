@@ -233,6 +233,8 @@ def dataset_dict(graph: Graph, node) -> dict:
         value = _one(graph, node, predicate, kind)
         if value is not None:
             d[key] = value
+    if not d.get("identifier") and isinstance(node, URIRef) and not str(node).startswith("urn:govcio:import:"):
+        d["identifier"] = str(node)  # DCAT-AP identifies a dataset by its IRI; dct:identifier is optional
     if (org := graph.value(node, DCT.publisher)) is not None:
         name = graph.value(org, FOAF.name) or graph.value(org, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))
         d["publisher"] = {"@type": "org:Organization", "name": _text(name) if name is not None else _text(org)}
@@ -302,8 +304,8 @@ def _rest(graph: Graph, node, d: dict, known=KNOWN_DATASET) -> None:
         if predicate in known:
             continue
         key = m.short(str(predicate))
-        if isinstance(value, BNode):
-            value = {"@type": "rdf:Resource"}
+        if isinstance(value, BNode):  # a described node: its own statements, one level deep
+            value = {m.short(str(p)): _text(o) for p, o in sorted(graph.predicate_objects(value), key=str)}
         d.setdefault(key, [])
         if isinstance(d[key], list):
             d[key].append(_text(value) if not isinstance(value, dict) else value)

@@ -261,6 +261,12 @@ class RdfTests(DcatTestCase):
         self.assertEqual(extra["distribution"][0]["downloadURL"], "https://data.example.org/air.csv")
         self.assertEqual(extra["license"], "https://creativecommons.org/licenses/by/4.0/")
 
+    def test_a_dataset_identified_by_its_iri_only(self):
+        text = TURTLE.replace('    dct:identifier "air-quality-2025" ;\n', "")
+        (d,) = self.plan(text).datasets
+        self.assertEqual(d.identifier, "https://data.example.org/ds/air")
+        self.assertTrue(d.ok, d.problems)
+
     def test_rdfxml_with_node_references(self):
         plan = self.plan(RDFXML)
         self.assertEqual(plan.format, dcat.RDFXML)
