@@ -505,7 +505,7 @@ class ImportScopeTests(DcatTestCase):
         shown = {"token": response.context["token"], "expect": response.context["expect"], "action": "import"}
         response = self.client.post(reverse("inventory:dcat_import"), shown)
         self.assertEqual(response.status_code, 200)  # the new report: the dataset would now update that entry
-        self.assertIn("changed since the report", response.context["file_error"])
+        self.assertIn("生成报告后目录已有变化", response.context["file_error"])
         self.assertEqual(DataResource.objects.get(code="301003/000001").name, "同时录入的资源")
         self.assertEqual(DataResource.objects.filter(code="301003/000001").count(), 1)
 
