@@ -33,8 +33,8 @@ from .models import DataResource, System
 
 JSONLD, DATAJSON, TURTLE, RDFXML, PORTAL = "jsonld", "datajson", "ttl", "rdfxml", "portal"
 FORMATS = {
-    DATAJSON: ("DCAT-US data.json", "application/json; charset=utf-8", "data.json"),
     JSONLD: ("DCAT-AP JSON-LD", "application/ld+json; charset=utf-8", "dcat-ap.jsonld"),
+    DATAJSON: ("DCAT-US data.json", "application/json; charset=utf-8", "data.json"),
     TURTLE: ("DCAT-AP Turtle", "text/turtle; charset=utf-8", "dcat-ap.ttl"),
     RDFXML: ("DCAT-AP RDF/XML", "application/rdf+xml; charset=utf-8", "dcat-ap.rdf"),
 }
