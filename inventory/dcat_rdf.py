@@ -86,7 +86,7 @@ class RdfError(Exception):
 
 # Out ----------------------------------------------------------------------------------------------------------------
 def new_graph() -> Graph:
-    graph = Graph()
+    graph = Graph(bind_namespaces="none")  # rdflib's default set of ~30 prefixes costs more than a dataset
     for prefix, namespace in BINDINGS.items():
         graph.bind(prefix, namespace, override=True)
     return graph
