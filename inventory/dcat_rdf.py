@@ -27,7 +27,17 @@ VCARD = Namespace(m.VCARD)
 GOV = Namespace(m.GOVCIO)
 POD = Namespace("https://project-open-data.cio.gov/v1.1/schema#")
 ORG = Namespace("http://www.w3.org/ns/org#")
-BINDINGS = {"dcat": DCAT, "dct": DCT, "foaf": FOAF, "vcard": VCARD, "govcio": GOV, "pod": POD, "org": ORG, "xsd": XSD}
+BINDINGS = {
+    "rdf": RDF,
+    "dcat": DCAT,
+    "dct": DCT,
+    "foaf": FOAF,
+    "vcard": VCARD,
+    "govcio": GOV,
+    "pod": POD,
+    "org": ORG,
+    "xsd": XSD,
+}
 
 # data.json key → (predicate, kind): "lit" a literal, "iri" an IRI, "lits"/"iris" a list of them.
 DATASET_TERMS = {

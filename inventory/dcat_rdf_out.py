@@ -92,7 +92,7 @@ def _turtle(part: str, graph) -> str:
 def _xml(part: str, graph) -> str:
     if part == "head":
         names = "".join(f'\n  xmlns:{prefix}="{ns}"' for prefix, ns in r.BINDINGS.items())
-        return f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF\n  xmlns:rdf="{RDF}"{names}\n>\n'
+        return f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{names}\n>\n'
     if part == "end":
         return "</rdf:RDF>\n"
     text = graph.serialize(format="xml")
