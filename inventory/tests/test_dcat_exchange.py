@@ -194,6 +194,12 @@ class UuidCatalogTests(DcatTestCase):
         shown.update(action="import", expect=again.context["expect"])
         self.assertEqual(self.client.post(reverse("inventory:dcat_import"), shown).status_code, 302)
         self.assertEqual(DataResource.objects.get(source_identifier=UUID1).code, "301005/000077")
+        response = self.import_page(catalog(FULL), self.tree.township_a)
+        wrong = {"token": response.context["token"], "mapping": f"{UUID1} = 301005/77", "action": "import"}
+        again = self.client.post(reverse("inventory:dcat_import"), wrong)
+        self.assertIn("is not “source identifier = catalog code”", again.context["mapping_errors"][0])
+        self.assertEqual(again.context["mapping"], f"{UUID1} = 301005/77")  # kept for the user to correct
+        self.assertEqual(DataResource.objects.filter(source_identifier=UUID1).count(), 1)
         bad = self.client.post(reverse("inventory:dcat_import"), {"token": "x", "mapping": "nonsense"})
         self.assertEqual(bad.status_code, 404)
 

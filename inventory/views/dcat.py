@@ -128,7 +128,9 @@ class DcatImportView(GateMixin, View):
         return self.report(form, plan, staged, unit)
 
     def report(self, form, plan, staged, unit, **extra):
-        mapping = "\n".join(f"{d.identifier} = {d.code}" for d in plan.datasets if d.identifier and d.code)
+        mapping = extra.pop("mapping", None) or "\n".join(
+            f"{d.identifier} = {d.code}" for d in plan.datasets if d.identifier and d.code
+        )
         return self.page(
             form,
             status=200 if plan.ok else 400,
@@ -168,7 +170,8 @@ class DcatImportView(GateMixin, View):
             staging.discard(staged)
             return self.page(form, status=400, file_error=str(exc), filename=staged.name)
         if errors or action == "remap":
-            return self.report(form, plan, staged, unit, mapping_errors=errors)
+            text = self.request.POST.get("mapping", "") if errors else None  # the user's lines, to correct
+            return self.report(form, plan, staged, unit, mapping_errors=errors, mapping=text)
         expected = self.request.POST.get("expect")
         if expected and expected != digest(plan):
             error = _("The catalog changed since the report: check the new report and confirm again.")
