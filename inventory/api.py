@@ -66,7 +66,8 @@ class DataResourceSerializer(GovModelSerializer):
             *[f.name for f in DataResource._meta.concrete_fields if f.name not in {"id", "created_by", "updated_by"}],
             "items",
         ]
-        read_only_fields = ["class_code", *AUDIT_FIELDS]
+        # What a source catalog stated is kept as it came and changed by importing the catalog again, not here.
+        read_only_fields = ["class_code", "extra_metadata", *AUDIT_FIELDS]
 
 
 class LinkSerializer(GovModelSerializer):

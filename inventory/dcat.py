@@ -1,17 +1,18 @@
-"""Catalog exchange: the data resource catalog (政务信息资源目录, 2017 guide) out as W3C DCAT-AP JSON-LD or DCAT-US
-``data.json`` (Project Open Data v1.1), and either format back in with a mapping report per dataset.
+"""Catalog exchange: the data resource catalog (政务信息资源目录, 2017 guide) out as DCAT-US ``data.json`` (Project
+Open Data v1.1) or DCAT-AP (JSON-LD, Turtle, RDF/XML), and any of them, or an open-data portal's list, back in with a
+mapping report per dataset (decision 0020).
 
-Export streams one dataset at a time, so a province catalog never sits in memory. Import first walks the file as a
-stream within the JSON limits (core.io.jsonlimits: values, depth, text length; size limited like every import), then
-reads it one top-level part (for our own files, one dataset) at a time, maps every dataset and reports what was
-mapped, what could not be and why a dataset cannot be imported; only a file whose every dataset is importable is
-committed, in one transaction. The tables of the mapping are in ``dcat_mapping``.
+Export streams one dataset at a time, so a province catalog never sits in memory. Import of JSON first walks the
+file as a stream within the JSON limits (core.io.jsonlimits: values, depth, text length; size limited like every
+import), then reads it one top-level part (for our own files, one dataset) at a time; Turtle and RDF/XML are parsed by
+rdflib within the size and triple limits (``dcat_rdf``). Every dataset becomes a data.json-shaped entry, mapped by
+``dcat_plan`` into a row and a report; a file is committed by ``services.catalog_import``, all or nothing unless the
+user chooses to import only the valid datasets. The vocabulary tables are in ``dcat_mapping``.
 """
 
 import datetime as dt
 import json
 import os
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -27,14 +28,16 @@ from core.tree import subtree_q
 
 from . import choices as c
 from . import dcat_mapping as m
-from .models import RESOURCE_CODE, DataResource, System, validate_resource
+from .dcat_plan import DatasetReport, Options, map_datasets
+from .models import DataResource, System
 
-JSONLD, DATAJSON = "jsonld", "datajson"
+JSONLD, DATAJSON, TURTLE, RDFXML, PORTAL = "jsonld", "datajson", "ttl", "rdfxml", "portal"
 FORMATS = {
     JSONLD: ("DCAT-AP JSON-LD", "application/ld+json; charset=utf-8", "dcat-ap.jsonld"),
     DATAJSON: ("DCAT-US data.json", "application/json; charset=utf-8", "data.json"),
+    TURTLE: ("DCAT-AP Turtle", "text/turtle; charset=utf-8", "dcat-ap.ttl"),
+    RDFXML: ("DCAT-AP RDF/XML", "application/rdf+xml; charset=utf-8", "dcat-ap.rdf"),
 }
-KIND_OF_CLASS = {digit: kind for kind, digit in c.CATALOG_CLASS_DIGIT.items()}
 
 
 # Export ------------------------------------------------------------------------------------------------------------
@@ -51,73 +54,51 @@ def _items(r) -> list[tuple[str, str]]:
     return [(item.name, item.data_type) for item in r.items.all()]
 
 
-def dataset_jsonld(r: DataResource, system: System | None) -> dict:
-    media, file_type = m.MEDIA[r.format]
-    node = {
-        "@id": m.URN_RESOURCE + r.code,
-        "@type": "dcat:Dataset",
-        "dct:identifier": r.code,
-        "dct:title": r.name,
-        "dct:description": r.abstract,
-        "dct:publisher": {
-            "@type": "foaf:Organization",
-            "foaf:name": r.provider.name,
-            "dct:identifier": r.provider.code,
-        },
-        "dct:accrualPeriodicity": {"@id": m.EU_FREQUENCY + m.FREQUENCY[r.update_cycle][0]},
-        "dct:accessRights": {"@id": m.EU_ACCESS + m.ACCESS[r.open_attribute][0]},
-        "dcat:distribution": [
-            {
-                "@type": "dcat:Distribution",
-                "dcat:mediaType": {"@id": m.IANA + media},
-                "dct:format": {"@id": m.EU_FILE_TYPE + file_type},
-            }
-        ],
-        "govcio:catalogKind": r.kind,
-        "govcio:classification": r.classification,
-        "govcio:sharingType": r.sharing_type,
-        "govcio:sharingConditions": r.sharing_conditions,
-        "govcio:sharingMethod": r.sharing_method,
-        "govcio:dataClass": r.data_class,
-        "govcio:dataItems": [{"govcio:name": name, "govcio:dataType": kind} for name, kind in _items(r)],
-    }
-    if r.publication_date:
-        node["dct:issued"] = {"@value": r.publication_date.isoformat(), "@type": "xsd:date"}
-    if r.related_codes:
-        node["dct:relation"] = [{"@id": m.URN_RESOURCE + code} for code in r.related_code_list()]
-    if system is not None:
-        node["govcio:holdingSystem"] = {"dct:identifier": system.code, "dct:title": system.name}
-    return node
+def _same(raw, lookup, ours) -> bool:
+    return isinstance(raw, str) and bool(raw) and lookup(raw) == ours
 
 
 def dataset_datajson(r: DataResource, system: System | None) -> dict:
+    """A resource as a data.json entry: the DCAT fields kept from its source (extra metadata) as they came, our
+    columns where they hold the value (or the user changed it since), our own fields as govcio-prefixed keys."""
+    extra = dict(r.extra_metadata) if isinstance(r.extra_metadata, dict) else {}
     media, file_type = m.MEDIA[r.format]
     contact = (system.responsible_person if system is not None else "") or r.provider.name
-    node = {
-        "@type": "dcat:Dataset",
-        "title": r.name,
-        "description": r.abstract,
-        "keyword": [str(c.CatalogKind(r.kind).label), r.provider.name],
-        "modified": timezone.localdate(r.updated_at).isoformat(),
-        "publisher": {"@type": "org:Organization", "name": r.provider.name, "govcio:code": r.provider.code},
-        # The catalog keeps no e-mail addresses, so hasEmail is left out rather than invented.
-        "contactPoint": {"@type": "vcard:Contact", "fn": contact},
-        "identifier": r.code,
-        "accessLevel": m.ACCESS[r.open_attribute][1],
-        "accrualPeriodicity": m.FREQUENCY[r.update_cycle][1],
-        "distribution": [{"@type": "dcat:Distribution", "mediaType": media, "format": file_type}],
-        "govcio:catalogKind": r.kind,
-        "govcio:classification": r.classification,
-        "govcio:sharingType": r.sharing_type,
-        "govcio:sharingConditions": r.sharing_conditions,
-        "govcio:sharingMethod": r.sharing_method,
-        "govcio:dataClass": r.data_class,
-        "govcio:dataItems": [{"name": name, "type": kind} for name, kind in _items(r)],
-    }
-    if r.open_attribute != c.OpenAttribute.OPEN:  # required by the schema unless public
+    node = {"@type": "dcat:Dataset", **extra, "title": r.name, "description": r.abstract}
+    node["identifier"] = r.source_identifier or r.code
+    node.setdefault("keyword", [str(c.CatalogKind(r.kind).label), r.provider.name])
+    if "modified" not in extra and not r.source_identifier:
+        node["modified"] = timezone.localdate(r.updated_at).isoformat()  # our own entry: its last change
+    node.setdefault("publisher", {"@type": "org:Organization", "name": r.provider.name, "govcio:code": r.provider.code})
+    # The catalog keeps no e-mail addresses of its own, so hasEmail is left out rather than invented.
+    node.setdefault("contactPoint", {"@type": "vcard:Contact", "fn": contact})
+    if not _same(extra.get("accessLevel"), m.access_in, r.open_attribute):
+        node["accessLevel"] = m.ACCESS[r.open_attribute][1]
+    if r.update_cycle and not _same(extra.get("accrualPeriodicity"), m.frequency_in, r.update_cycle):
+        node["accrualPeriodicity"] = m.FREQUENCY[r.update_cycle][1]
+    dists = [d for d in extra.get("distribution") or [] if isinstance(d, dict)]
+    first = next((found for d in dists for found in map(m.media_in, _media(d)) if found), None)
+    if not dists or (first != r.format and not (first is None and r.format == c.ResourceFormat.OTHER)):
+        node["distribution"] = [{"@type": "dcat:Distribution", "mediaType": media, "format": file_type}]
+    if r.open_attribute != c.OpenAttribute.OPEN and not node.get("rights"):  # required by the schema unless public
         node["rights"] = r.sharing_conditions[:255] or str(c.OpenAttribute(r.open_attribute).label)
-    if r.publication_date:
+    issued = extra.get("issued")
+    if r.publication_date and not (isinstance(issued, str) and issued[:10] == r.publication_date.isoformat()):
         node["issued"] = r.publication_date.isoformat()
+    elif not r.publication_date and isinstance(issued, str) and _is_date(issued):
+        node.pop("issued")  # the user cleared it
+    node.update(
+        {
+            "govcio:code": r.code,
+            "govcio:catalogKind": r.kind,
+            "govcio:classification": r.classification,
+            "govcio:sharingType": r.sharing_type,
+            "govcio:sharingConditions": r.sharing_conditions,
+            "govcio:sharingMethod": r.sharing_method,
+            "govcio:dataClass": r.data_class,
+            "govcio:dataItems": [{"name": name, "type": kind} for name, kind in _items(r)],
+        }
+    )
     if r.related_codes:
         node["govcio:relatedCodes"] = r.related_code_list()
     if system is not None:
@@ -125,37 +106,40 @@ def dataset_datajson(r: DataResource, system: System | None) -> dict:
     return node
 
 
+def _media(dist: dict) -> list[str]:
+    return [str(dist[key]) for key in ("mediaType", "format") if isinstance(dist.get(key), str)]
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return False
+    return True
+
+
 def stream(fmt: str, resources, *, user, title: str, publisher) -> Iterator[str]:
-    """The document in pieces: the catalog's head, then each dataset, then the closing brackets. A holding system is
-    named only when the user may see it (a resource of theirs may live in another department's system)."""
-    now = timezone.now().replace(microsecond=0).isoformat()
-    if fmt == JSONLD:
-        head = {
-            "@context": m.JSONLD_CONTEXT,
-            "@type": "dcat:Catalog",
-            "dct:title": title,
-            "dct:modified": {"@value": now, "@type": "xsd:dateTime"},
-        }
-        if publisher is not None:
-            head["dct:publisher"] = {
-                "@type": "foaf:Organization",
-                "foaf:name": publisher.name,
-                "dct:identifier": publisher.code,
-            }
-        key, build = "dcat:dataset", dataset_jsonld
-    else:
-        head = {
-            "@context": m.POD_CONTEXT,
-            "@type": "dcat:Catalog",
-            "conformsTo": m.POD_SCHEMA,
-            "describedBy": m.POD_DESCRIBED_BY,
-        }
-        key, build = "dataset", dataset_datajson
+    """The document in pieces: the catalog's head, then each dataset, then the end. A holding system is named only
+    when the user may see it (a resource of theirs may live in another department's system)."""
+    datasets = (
+        dataset_datajson(r, r.system if names.can_see(user, r.system) else None)
+        for r in resources.iterator(chunk_size=500)
+    )
+    if fmt != DATAJSON:
+        from . import dcat_rdf_out
+
+        yield from dcat_rdf_out.stream(fmt, datasets, title=title, publisher=publisher)
+        return
+    head = {
+        "@context": m.POD_CONTEXT,
+        "@type": "dcat:Catalog",
+        "conformsTo": m.POD_SCHEMA,
+        "describedBy": m.POD_DESCRIBED_BY,
+    }
     opening = json.dumps(head, ensure_ascii=False, indent=1)
-    yield opening[: opening.rindex("}")].rstrip() + f',\n "{key}": ['
-    for number, resource in enumerate(resources.iterator(chunk_size=500)):
-        system = resource.system if names.can_see(user, resource.system) else None  # named where visible only
-        yield ("," if number else "") + "\n  " + json.dumps(build(resource, system), ensure_ascii=False)
+    yield opening[: opening.rindex("}")].rstrip() + ',\n "dataset": ['
+    for number, dataset in enumerate(datasets):
+        yield ("," if number else "") + "\n  " + json.dumps(dataset, ensure_ascii=False)
     yield "\n ]\n}\n"
 
 
@@ -219,7 +203,11 @@ def _jsonld_raws(fileobj, outline: jsonlimits.Outline) -> list[m.Raw]:
         return [raw for _key, part in _parts(fileobj) for raw in m.jsonld_part(expander, part)]
     expander = m.Expander(outline.kept.get("@context"))
     if "@graph" in outline.members:
-        return [raw for key, part in _parts(fileobj) if key == "@graph" for raw in m.jsonld_part(expander, part)]
+        # Two walks: the nodes datasets refer to (publishers, contacts, distributions), then the datasets.
+        nodes = (expander.node(part) for key, part in _parts(fileobj) if key == "@graph" and isinstance(part, dict))
+        index = m.node_index(nodes)
+        graph = (part for key, part in _parts(fileobj) if key == "@graph")
+        return [raw for part in graph for raw in m.jsonld_part(expander, part, index=index)]
     if m.is_dataset(expander, outline.kept.get("@type")):
         # The document is one dataset, read whole: it is one part, and held to a part's limit.
         limit = jsonlimits.json_limits().part_values
@@ -235,25 +223,10 @@ def _jsonld_raws(fileobj, outline: jsonlimits.Outline) -> list[m.Raw]:
 
 
 @dataclass
-class DatasetReport:
-    number: int
-    identifier: str
-    title: str
-    row: dict = field(default_factory=dict)
-    mapped: list[str] = field(default_factory=list)
-    unmapped: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-@dataclass
 class ImportPlan:
     format: str
     datasets: list[DatasetReport]
+    options: Options = field(default_factory=Options)
 
     @property
     def ok(self) -> bool:
@@ -263,185 +236,87 @@ class ImportPlan:
     def blocked(self) -> int:
         return sum(not d.ok for d in self.datasets)
 
+    @property
+    def importable(self) -> int:
+        return sum(d.ok for d in self.datasets)
 
-def parse(fileobj, *, user) -> ImportPlan:
-    """Read a DCAT-AP JSON-LD or a data.json file and map every dataset; raises DcatError for the file as a whole.
-    The file is walked once within the limits, then read one dataset (one top-level part) at a time."""
+
+def detect(fileobj, name: str = "") -> str:
+    """The format of an uploaded catalog: by its first bytes (JSON, XML), then by its name; Turtle otherwise."""
+    head = fileobj.read(4096)
+    fileobj.seek(0)
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text[:1] in (b"{", b"["):
+        return "json"
+    if text[:1] == b"<":
+        return RDFXML
+    lower = name.lower()
+    if lower.endswith((".xlsx", ".xls", ".csv")) or head[:4] == b"PK\x03\x04":
+        return PORTAL
+    return TURTLE
+
+
+def parse(fileobj, *, user, fmt: str = "auto", options: Options | None = None, name: str = "") -> ImportPlan:
+    """Read a catalog file (data.json, JSON-LD, Turtle, RDF/XML) and map every dataset; raises DcatError for the
+    file as a whole. JSON is walked once within the limits, then read one dataset (one top-level part) at a time;
+    Turtle and RDF/XML are parsed whole within the size and triple limits."""
+    options = options or Options()
+    kind = detect(fileobj, name or getattr(fileobj, "name", "")) if fmt in ("auto", "", None) else fmt
+    if kind in (TURTLE, RDFXML):
+        return ImportPlan(kind, _rdf_datasets(fileobj, kind, user, options), options)
+    if kind == PORTAL:
+        from . import dcat_portal
+
+        return ImportPlan(PORTAL, dcat_portal.parse(fileobj, user=user, options=options, name=name), options)
     outline = _check(fileobj)
     members = outline.members
-    if outline.kind == "object" and members.get("dataset") == "array" and "dcat:dataset" not in members:
+    is_datajson = outline.kind == "object" and members.get("dataset") == "array" and "dcat:dataset" not in members
+    if kind in ("json", "auto") and not is_datajson and _looks_portal(fileobj, outline):
+        from . import dcat_portal
+
+        return ImportPlan(PORTAL, dcat_portal.parse(fileobj, user=user, options=options, name=name), options)
+    if is_datajson and kind in ("json", DATAJSON):
         fmt = DATAJSON
         raws = [m.datajson_raw(obj) for key, obj in _parts(fileobj) if key == "dataset" and isinstance(obj, dict)]
-    elif outline.kind in ("object", "array"):
+    elif outline.kind in ("object", "array") and kind in ("json", JSONLD):
         fmt, raws = JSONLD, _jsonld_raws(fileobj, outline)
     else:
         raws = []
     if not raws:
         raise DcatError(_("No datasets found: the file is neither a DCAT-AP JSON-LD catalog nor a data.json file."))
-    return ImportPlan(fmt, map_datasets(raws, user=user))
+    return ImportPlan(fmt, map_datasets(raws, user=user, options=options), options)
 
 
-# Import: mapping ----------------------------------------------------------------------------------------------------
-def label(name: str) -> str:
-    return str(DataResource._meta.get_field(name).verbose_name) if name != "items" else _("data items")
+def _looks_portal(fileobj, outline: jsonlimits.Outline) -> bool:
+    """A list of rows (top-level, or under "data") whose first row has the portal's column names."""
+    from . import dcat_portal
+
+    if not (outline.kind == "array" or outline.members.get("data") == "array"):
+        return False
+    for key, part in _parts(fileobj):
+        if key in (None, "data"):
+            fileobj.seek(0)
+            return isinstance(part, dict) and dcat_portal.is_portal_row(part)
+    return False
 
 
-def _chunks(values, size: int = 5000) -> Iterator[list]:
-    """Distinct non-empty values in lists short enough for every database's limit on query parameters."""
-    distinct = sorted({v for v in values if v})
-    for start in range(0, len(distinct), size):
-        yield distinct[start : start + size]
+def _rdf_datasets(fileobj, kind: str, user, options: Options) -> list[DatasetReport]:
+    from . import dcat_rdf
 
-
-def map_datasets(raws: list[m.Raw], *, user) -> list[DatasetReport]:
-    codes = [raw.identifier.strip() for raw in raws]
-    # Codes are unique across the whole catalog, so taken codes are looked up everywhere; only the fact is used.
-    existing = {
-        code
-        for chunk in _chunks(codes)
-        for code in DataResource.objects.filter(code__in=chunk).values_list("code", flat=True)
-    }
-    visible = System.objects.restrict(user, "view")
-    systems = {s.code: s for chunk in _chunks([raw.system for raw in raws]) for s in visible.filter(code__in=chunk)}
-    twice = {code for code, n in Counter(codes).items() if code and n > 1}
-    return [_map(number, raw, existing, twice, systems) for number, raw in enumerate(raws, start=1)]
-
-
-def _vocab(report: DatasetReport, name: str, value: str, lookup, default):
-    """A field from a vocabulary: the match when there is one; otherwise the default, and the miss reported."""
-    if not value:
-        return default
-    found = lookup(value)
-    if found:
-        report.mapped.append(label(name))
-        return found
-    message = _("{field}: no match for “{value}”; “{default}” is used.")
-    report.unmapped.append(message.format(field=label(name), value=value, default=default.label))
-    return default
-
-
-def _identify(report: DatasetReport, raw: m.Raw, existing: set, twice: set):
-    """The catalog code (required, ours in form, new) and the kind its class digit implies."""
-    code = report.identifier
-    match = RESOURCE_CODE.match(code)
-    if not code:
-        report.problems.append(_("No identifier: each dataset needs a catalog code such as 301001/000001."))
-    elif not match:
-        message = _("The identifier “{code}” is not a catalog code (classification/6-digit number).")
-        report.problems.append(message.format(code=code))
-    elif code in twice:
-        report.problems.append(_("The identifier {code} appears more than once in the file.").format(code=code))
-    elif code in existing:
-        report.problems.append(_("The code {code} is already in the catalog.").format(code=code))
-    kind = KIND_OF_CLASS.get(match["cls"]) if match else None
-    if match and kind is None:
-        report.problems.append(_("The class digit of {code} must be 1, 2 or 3.").format(code=code))
-    stated = raw.ext.get("kind")
-    if kind and stated and stated != kind:
-        message = _("The catalog kind “{kind}” does not match the class digit of {code}.")
-        report.problems.append(message.format(kind=stated, code=code))
-    if not report.title:
-        report.problems.append(_("No title."))
-    elif len(report.title) > 200:
-        report.problems.append(_("The title is longer than 200 characters."))
-    return match, kind
-
-
-def _date(report: DatasetReport, value: str):
-    if not value:
-        return None
+    limit = getattr(settings, "GOVCIO_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+    data = fileobj.read(limit + 1)
+    fileobj.seek(0)
+    if not data:
+        raise DcatError(_("The file is empty."))
+    if len(data) > limit:
+        raise DcatError(
+            _("The file is larger than {limit} MB. Please split it into smaller files.").format(limit=megabytes(limit))
+        )
     try:
-        day = dt.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        message = _("{field}: “{value}” is not a date.")
-        report.unmapped.append(message.format(field=label("publication_date"), value=value))
-        return None
-    report.mapped.append(label("publication_date"))
-    return day
-
-
-def _related(report: DatasetReport, values: list[str]) -> str:
-    codes = [x for x in (v.strip() for v in values) if x]
-    good = [x for x in codes if RESOURCE_CODE.match(x)]
-    for bad in (x for x in codes if x not in good):
-        message = _("{field}: “{value}” is not a catalog code.")
-        report.unmapped.append(message.format(field=label("related_codes"), value=bad))
-    joined = ", ".join(good)
-    if len(joined) > 500:
-        report.problems.append(_("The related resource codes are longer than 500 characters."))
-    elif good:
-        report.mapped.append(label("related_codes"))
-    return joined
-
-
-def _system(report: DatasetReport, code: str, systems: dict):
-    if not code:
-        return None
-    found = systems.get(code)
-    if found is None:
-        message = _("{field}: no system {code} in your units; left empty.")
-        report.unmapped.append(message.format(field=label("system"), code=code))
-    else:
-        report.mapped.append(label("system"))
-    return found
-
-
-EXTENSION_DEFAULTS = {
-    "sharing_type": c.SharingType.UNCONDITIONAL,
-    "sharing_method": c.SharingMethod.PLATFORM,
-    "data_class": c.DataClass.GENERAL,
-}
-
-
-def _map(number: int, raw: m.Raw, existing: set, twice: set, systems: dict) -> DatasetReport:
-    report = DatasetReport(number, raw.identifier.strip(), raw.title.strip(), ignored=sorted(set(raw.ignored)))
-    report.unmapped += [_("Unknown property {name}").format(name=key) for key in sorted(set(raw.unknown))]
-    match, kind = _identify(report, raw, existing, twice)
-    parts = match.group("cls", "item", "category", "detail") if match else ("", "", "", "")
-    row = dict(zip(("class_code", "item_code", "category_code", "detail_code"), parts, strict=True))
-    row.update(kind=kind or c.CatalogKind.DEPARTMENTAL, code=report.identifier, name=report.title)
-    row["abstract"] = raw.description.strip()
-    report.mapped += [label("code"), label("kind"), label("name")] + ([label("abstract")] if row["abstract"] else [])
-    if raw.publisher:
-        message = _("{field}: “{value}” becomes the unit you chose")
-        report.mapped.append(message.format(field=label("provider"), value=raw.publisher))
-    media = ", ".join(raw.media)
-    first_media = lambda _value: next(filter(None, map(m.media_in, raw.media)), None)  # noqa: E731
-    row["format"] = _vocab(report, "format", media, first_media, c.ResourceFormat.DATABASE)
-    row["update_cycle"] = _vocab(report, "update_cycle", raw.frequency, m.frequency_in, c.UpdateCycle.IRREGULAR)
-    row["open_attribute"] = _vocab(report, "open_attribute", raw.access, m.access_in, c.OpenAttribute.NOT_OPEN)
-    for name, default in EXTENSION_DEFAULTS.items():
-        known = m.EXTENSION_CHOICES[name].values
-        row[name] = _vocab(report, name, raw.ext.get(name), lambda v, known=known: v if v in known else None, default)
-    row["sharing_conditions"] = raw.ext.get("sharing_conditions", "").strip()
-    if row["sharing_conditions"]:
-        report.mapped.append(label("sharing_conditions"))
-    row["publication_date"] = _date(report, raw.issued)
-    row["related_codes"] = _related(report, raw.related)
-    row["system"] = _system(report, raw.system, systems)
-    row["items"] = _map_items(report, raw.items)
-    if row["items"]:
-        report.mapped.append(label("items"))
-    if match and kind:
-        fields = {key: value for key, value in row.items() if key != "items"}
-        report.problems += [str(message) for message in validate_resource(DataResource(**fields)).values()]
-    report.row = row
-    return report
-
-
-def _map_items(report: DatasetReport, items) -> list[tuple[str, str]]:
-    result = []
-    for name, kind in items:
-        name = str(name or "").strip()
-        if not name:
-            report.unmapped.append(_("A data item without a name was left out."))
-        elif len(name) > 100:
-            message = _("The data item name “{name}” is longer than 100 characters.")
-            report.problems.append(message.format(name=name[:20]))
-        else:
-            if kind not in c.DataType.values:
-                message = _("Data item {name}: type “{kind}” unknown; text is used.")
-                report.unmapped.append(message.format(name=name, kind=kind))
-                kind = c.DataType.STRING
-            result.append((name, kind))
-    return result
+        graph = dcat_rdf.parse(data, "xml" if kind == RDFXML else "turtle")
+    except dcat_rdf.RdfError as exc:
+        raise DcatError(str(exc)) from None
+    raws = [m.datajson_raw(d) for d in dcat_rdf.datasets(graph)]
+    if not raws:
+        raise DcatError(_("No datasets found: the file describes no dcat:Dataset."))
+    return map_datasets(raws, user=user, options=options)

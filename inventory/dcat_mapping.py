@@ -14,7 +14,6 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 GOVCIO = "https://govcio.example/ns#"
-RDF_TYPE = "@type"
 
 PREFIXES = {
     "dcat": DCAT,
@@ -155,6 +154,7 @@ def media_in(value: str) -> str | None:
 
 # Our fields with no DCAT counterpart travel as govcio-prefixed properties (the same names in both formats).
 EXTENSIONS = {
+    "code": "govcio:code",
     "kind": "govcio:catalogKind",
     "classification": "govcio:classification",
     "sharing_type": "govcio:sharingType",
@@ -172,15 +172,13 @@ EXTENSION_CHOICES = {
     "data_class": c.DataClass,
 }
 
-# Properties understood but with no field of ours: reported as "not used", not as unknown.
-IGNORED_AP_DCT = "modified language spatial temporal license rights conformsTo source type creator hasVersion subject"
-IGNORED_AP_DCAT = "keyword theme contactPoint landingPage version qualifiedRelation"
-IGNORED_AP = {DCT + name for name in IGNORED_AP_DCT.split()} | {DCAT + name for name in IGNORED_AP_DCAT.split()}
-IGNORED_US = {
-    *("keyword", "modified", "contactPoint", "bureauCode", "programCode", "license", "rights", "spatial"),
-    *("temporal", "theme", "landingPage", "language", "references", "systemOfRecords", "primaryITInvestmentUII"),
-    *("isPartOf", "describedBy", "describedByType", "conformsTo", "dataQuality", "@type", "@id"),
-}
+# DCAT-US keys with no column of ours: kept as they are in the resource's extra metadata and written back on export.
+KEPT_US = (
+    *("keyword", "modified", "contactPoint", "publisher", "bureauCode", "programCode", "license", "rights"),
+    *("spatial", "temporal", "theme", "landingPage", "language", "references", "systemOfRecords", "accessLevel"),
+    *("primaryITInvestmentUII", "isPartOf", "describedBy", "describedByType", "conformsTo", "dataQuality"),
+    *("accrualPeriodicity", "issued", "distribution"),
+)
 
 
 # Reading the files: each dataset's properties, named as the file names them, become one ``Raw`` ----------------------
@@ -200,8 +198,9 @@ class Raw:
     ext: dict = field(default_factory=dict)  # our field name → value, from the govcio properties
     items: list = field(default_factory=list)  # [(name, type)]
     system: str = ""
-    unknown: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # keys of no DCAT-US field: kept too, and named
+    dropped: list[str] = field(default_factory=list)  # keys that could not be read (not kept), named
+    extra: dict = field(default_factory=dict)  # every key without a column of ours, as the file states it
 
 
 def _text(value) -> str:
@@ -214,21 +213,8 @@ def _text(value) -> str:
     return "" if value is None or isinstance(value, bool) else str(value)
 
 
-# DCAT-US data.json: plain keys, extensions as "govcio:…" keys.
-US_MAPPED = {
-    "identifier",
-    "title",
-    "description",
-    "publisher",
-    "issued",
-    "accrualPeriodicity",
-    "accessLevel",
-    "distribution",
-}
-
-
-def datajson_datasets(doc: dict) -> list[Raw]:
-    return [datajson_raw(obj) for obj in doc["dataset"] if isinstance(obj, dict)]
+# DCAT-US data.json: plain keys, extensions as "govcio:…" keys. The keys with a column of their own:
+OWN_COLUMNS = {"identifier", "title", "description", "@type", "@id"}
 
 
 def datajson_raw(obj: dict) -> Raw:
@@ -247,10 +233,9 @@ def datajson_raw(obj: dict) -> Raw:
             raw.media += [_text(dist[key]) for key in ("mediaType", "format") if dist.get(key)]
     _extensions(raw, lambda key: obj.get(key), item=("name", "type"), system=("code",))
     raw.related = [_text(x) for x in _list(obj.get("govcio:relatedCodes"))]
-    for key in obj:
-        if key in US_MAPPED or key in EXTENSIONS.values():
-            continue
-        (raw.ignored if key in IGNORED_US else raw.unknown).append(key)
+    extension_keys = set(EXTENSIONS.values())
+    raw.extra = {k: v for k, v in obj.items() if k not in OWN_COLUMNS and k not in extension_keys}
+    raw.unknown = [k for k in raw.extra if k not in KEPT_US]
     return raw
 
 
@@ -278,8 +263,6 @@ def _extensions(raw: Raw, get, *, item: tuple[str, str], system: tuple[str]) -> 
 # DCAT-AP JSON-LD: keys are expanded to IRIs through the document's own @context (prefixes and term definitions;
 # remote contexts are never fetched) and the usual prefixes, so "dct:title", "dcterms:title", a full IRI or a term
 # the context defines all read the same. This is the part of JSON-LD expansion a catalog needs, not all of it.
-AP_MAPPED_DCT = "identifier title description publisher issued accrualPeriodicity accessRights relation"
-AP_MAPPED = {DCT + name for name in AP_MAPPED_DCT.split()} | {DCAT + "distribution"}
 
 
 class Expander:
@@ -355,73 +338,51 @@ def _walk(value) -> Iterator[dict]:
                 yield from _walk(v)
 
 
+def _datasets_in(expanded, index: dict) -> list[Raw]:
+    from .dcat_rdf import from_expanded  # rdflib is loaded only for a catalog exchange
+
+    raws = []
+    for node in _walk(expanded):
+        if DCAT + "Dataset" in node.get("@type", []):
+            raw = datajson_raw(from_expanded(node, index))
+            raw.dropped = list(node.get("?", []))
+            raws.append(raw)
+    return raws
+
+
 def jsonld_datasets(doc) -> list[Raw]:
     """The datasets of a whole document (the import streams it part by part through ``jsonld_part`` instead)."""
     expander = Expander(doc.get("@context") if isinstance(doc, dict) else None)
     roots = [
         expander.node(x) for x in _list(doc.get("@graph", doc) if isinstance(doc, dict) else doc) if isinstance(x, dict)
     ]
-    return [_raw_ap(n) for n in _walk(roots) if DCAT + "Dataset" in n.get("@type", [])]
+    return _datasets_in(roots, node_index(roots))
 
 
-def jsonld_part(expander: Expander, part, *, as_node: bool = True) -> list[Raw]:
+def node_index(nodes) -> dict:
+    """The described nodes that are not datasets (publishers, contacts, distributions), by their @id."""
+    return {
+        node["@id"][0]: node
+        for node in nodes
+        if isinstance(node, dict)
+        and node.get("@id")
+        and isinstance(node["@id"][0], str)
+        and DCAT + "Dataset" not in node.get("@type", [])
+    }
+
+
+def jsonld_part(expander: Expander, part, *, as_node: bool = True, index: dict | None = None) -> list[Raw]:
     """The datasets in one top-level part: an item of the top-level array or of ``@graph`` (``as_node``: only an
     object counts), or a member of the root node, expanded as the root's value would be."""
     expanded = expander.value(part) if not as_node else expander.node(part) if isinstance(part, dict) else None
-    return [_raw_ap(n) for n in _walk(expanded) if DCAT + "Dataset" in n.get("@type", [])]
+    return _datasets_in(expanded, index or {})
 
 
 def is_dataset(expander: Expander, types) -> bool:
     return DCAT + "Dataset" in [expander.iri(t) or t for t in _list(types) if isinstance(t, str)]
 
 
-def _first(node: dict, iri: str):
-    values = node.get(iri) or []
-    return values if len(values) > 1 else (values[0] if values else None)
-
-
-def _raw_ap(node: dict) -> Raw:
-    publisher = _first(node, DCT + "publisher")
-    publisher = publisher if isinstance(publisher, dict) else {}
-    raw = Raw(
-        identifier=_text(_first(node, DCT + "identifier")),
-        title=_text(_first(node, DCT + "title")),
-        description=_text(_first(node, DCT + "description")),
-        publisher=" ".join(
-            x for x in (_text(_first(publisher, FOAF + "name")), _text(_first(publisher, DCT + "identifier"))) if x
-        ),
-        issued=_text(_first(node, DCT + "issued")),
-        frequency=_text(_first(node, DCT + "accrualPeriodicity")),
-        access=_text(_first(node, DCT + "accessRights")),
-    )
-    for dist in node.get(DCAT + "distribution") or []:
-        if isinstance(dist, dict):
-            raw.media += [_text(v) for key in (DCAT + "mediaType", DCT + "format") for v in dist.get(key) or []]
-    for rel in node.get(DCT + "relation") or []:
-        code = (
-            _text(_first(rel, DCT + "identifier"))
-            if isinstance(rel, dict) and DCT + "identifier" in rel
-            else _text(rel)
-        )
-        raw.related.append(code.removeprefix(URN_RESOURCE))
-
-    def get(key):
-        values = node.get(GOVCIO + key.split(":", 1)[1])
-        if key == EXTENSIONS["items"]:
-            return [v for x in values or [] for v in _list(x)]
-        return _first(node, GOVCIO + key.split(":", 1)[1]) if values else None
-
-    _extensions(raw, get, item=(GOVCIO + "name", GOVCIO + "dataType"), system=(DCT + "identifier",))
-    raw.unknown = list(node.get("?", []))
-    extension_iris = {GOVCIO + key.split(":", 1)[1] for key in EXTENSIONS.values()}
-    for iri in node:
-        if iri.startswith(("@", "?")) or iri in AP_MAPPED or iri in extension_iris:
-            continue
-        (raw.ignored if iri in IGNORED_AP else raw.unknown).append(_short(iri))
-    return raw
-
-
-def _short(iri: str) -> str:
+def short(iri: str) -> str:
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"

@@ -261,8 +261,33 @@ class DcatExportForm(forms.Form):
     )
 
 
+IMPORT_FORMAT_CHOICES = [
+    ("auto", _("Recognise from the file")),
+    *FORMAT_CHOICES,
+    ("portal", _("Open-data portal list (JSON or Excel)")),
+]
+
+
 class DcatImportForm(forms.Form):
     file = forms.FileField(label=_("Catalog file"), widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=IMPORT_FORMAT_CHOICES,
+        initial="auto",
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    classification = forms.RegexField(
+        label=_("Classification for new codes"),
+        regex=r"^[123]\d{5}\d{0,12}$",
+        required=False,
+        help_text=_(
+            "Datasets whose identifier is not a catalog code (a UUID, an agency id) get the next free codes of this "
+            "classification, e.g. 301001; the identifier is kept, so the next import of the file updates them."
+        ),
+        error_messages={"invalid": _("A classification is 6 to 18 digits beginning with 1, 2 or 3.")},
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "301001"}),
+    )
     unit = forms.ModelChoiceField(
         label=_("Provider"),
         queryset=Unit.objects.none(),

@@ -1,6 +1,7 @@
 """The inventory (台账): information systems, public service items, data resources (政务信息资源目录, 2017 guide)
 and the links between systems."""
 
+import json
 import re
 
 from django.conf import settings
@@ -149,7 +150,7 @@ class DataResource(GovModel):
         _("open attribute"), max_length=16, choices=c.OpenAttribute.choices, default=c.OpenAttribute.NOT_OPEN
     )
     update_cycle = models.CharField(
-        _("update cycle"), max_length=16, choices=c.UpdateCycle.choices, default=c.UpdateCycle.IRREGULAR
+        _("update cycle"), max_length=16, choices=c.UpdateCycle.choices, default=c.UpdateCycle.IRREGULAR, blank=True
     )
     publication_date = models.DateField(_("publication date"), null=True, blank=True)
     related_codes = models.CharField(
@@ -169,6 +170,10 @@ class DataResource(GovModel):
     data_class = models.CharField(
         _("data classification"), max_length=16, choices=c.DataClass.choices, default=c.DataClass.GENERAL
     )
+    # Catalog exchange: the identifier the source catalog gives the dataset (a UUID, an agency id), so that the next
+    # import of the same catalog updates the entry; and every DCAT field with no column of ours, as the file stated it.
+    source_identifier = models.CharField(_("source identifier"), max_length=255, blank=True, db_index=True)
+    extra_metadata = models.JSONField(_("extra metadata"), default=dict, blank=True)
 
     scope_path = "provider__path"
 
@@ -187,6 +192,14 @@ class DataResource(GovModel):
     @property
     def classification(self) -> str:
         return f"{self.class_code}{self.item_code}{self.category_code}{self.detail_code}"
+
+    def extra_metadata_rows(self) -> list[tuple[str, str]]:
+        """The kept source metadata for display: each key with its value as text (lists and objects as JSON)."""
+        extra = self.extra_metadata if isinstance(self.extra_metadata, dict) else {}
+        return [
+            (key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+            for key, value in sorted(extra.items())
+        ]
 
     def related_code_list(self) -> list[str]:
         return [code.strip() for code in re.split(r"[,，;；\s]+", self.related_codes) if code.strip()]

@@ -3,6 +3,8 @@ a link's resources, a resource's data items), the imports that create them in bu
 clean-up decisions on zombie candidates. Scope checks, optimistic locking and the change record come from
 ``core.services``; the relations are checked and audited here."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -15,7 +17,6 @@ from core.imports import import_rows, import_with_relations, relation_entries
 from core.services import object_create, object_save, object_update, related_set, snapshot
 
 from . import choices as c
-from . import dcat
 from .models import DataItem, DataResource, Link, ServiceItem, System, ZombieReview
 from .zombies import zombie_candidates
 
@@ -114,15 +115,52 @@ def dataresources_import(*, actor, rows: list[dict]) -> list[DataResource]:
     return created
 
 
-# The DCAT catalog import: a valid plan (inventory.dcat reads and maps the file) committed -------------------------
+# The DCAT catalog import: a plan (inventory.dcat reads and maps the file) committed -------------------------------
+@dataclass
+class CatalogResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.skipped} skipped"
+
+
+UPDATE_FIELDS = (
+    *("name", "abstract", "format", "sharing_type", "sharing_conditions", "sharing_method", "open_attribute"),
+    *("update_cycle", "publication_date", "related_codes", "system", "data_class", "source_identifier"),
+    "extra_metadata",
+)
+
+
 @transaction.atomic
-def catalog_import(*, actor, unit, plan: dcat.ImportPlan) -> list[DataResource]:
-    """Create every dataset of a valid plan under ``unit``, with its items, all or nothing (one transaction; the
-    records, their items and the import are audited in batches and indexed for search)."""
-    if not plan.ok:
+def catalog_import(*, actor, unit, plan, valid_only: bool = False) -> CatalogResult:
+    """Commit a plan under ``unit``: new datasets are created with their items (audited in batches, indexed for
+    search); datasets already in the catalog (the same source identifier or code) are updated in place, each change
+    audited, or counted unchanged. All or nothing unless ``valid_only``: then the datasets with problems are skipped
+    and the others imported."""
+    if not plan.ok and not (valid_only and plan.importable):
         raise ValidationError(_("The file has datasets that cannot be imported; nothing was imported."))
-    rows = [{**report.row, "provider": unit} for report in plan.datasets]
-    created = dataresources_import(actor=actor, rows=rows)
+    result = CatalogResult(skipped=plan.blocked)
+    good = [report for report in plan.datasets if report.ok]
+    rows = [{**report.row, "provider": report.provider or unit} for report in good if report.action == "create"]
+    result.created = len(dataresources_import(actor=actor, rows=rows)) if rows else 0
+    targets = DataResource.objects.restrict(actor, "change").in_bulk([r.target for r in good if r.action == "update"])
+    for report in (r for r in good if r.action == "update"):
+        resource = targets.get(report.target)
+        if resource is None:
+            raise ValidationError(_("The code {code} is no longer yours to change.").format(code=report.code))
+        before = snapshot(resource)
+        for name in UPDATE_FIELDS:
+            setattr(resource, name, report.row[name])
+        items = report.row["items"]
+        current = list(resource.items.order_by("position", "id").values_list("name", "data_type"))
+        if snapshot(resource) == before and current == [(n, str(t)) for n, t in items]:
+            result.unchanged += 1
+            continue
+        dataresource_save(actor=actor, resource=resource, items=items, before=before)
+        result.updated += 1
     audit.append(
         audit.Entry(
             action=AuditAction.EVENT,
@@ -130,10 +168,10 @@ def catalog_import(*, actor, unit, plan: dcat.ImportPlan) -> list[DataResource]:
             object_type=DataResource._meta.label_lower,
             unit_path=unit.path,
             event="catalog.dcat_imported",
-            changes={"format": plan.format, "unit": unit.code, "datasets": len(created)},
+            changes={"format": plan.format, "unit": unit.code, "valid_only": valid_only, **vars(result)},
         )
     )
-    return created
+    return result
 
 
 # Clean-up decisions on zombie candidates ----------------------------------------------------------------------

@@ -18,10 +18,21 @@ from inventory.models import DataItem, DataResource, System
 
 EU_FREQ = m.EU_FREQUENCY
 SKIP = {"id", "provider", "created_at", "updated_at", "created_by", "updated_by", "version"}
+# An entry read back from a catalog keeps the DCAT fields it came with (keyword, publisher, contact…) as extra metadata.
+SKIP_ROUND_TRIP = SKIP | {"extra_metadata"}
+
+
+def graph_datasets(doc) -> dict:
+    """The datasets of our JSON-LD export (a @graph of nodes, blank nodes written inside), by identifier."""
+    return {n["dct:identifier"]: n for n in doc["@graph"] if n.get("@type") == "dcat:Dataset"}
 
 
 def snapshot(resource: DataResource) -> dict:
-    values = {f.attname: getattr(resource, f.attname) for f in DataResource._meta.concrete_fields if f.name not in SKIP}
+    values = {
+        f.attname: getattr(resource, f.attname)
+        for f in DataResource._meta.concrete_fields
+        if f.name not in SKIP_ROUND_TRIP
+    }
     values["items"] = list(resource.items.order_by("position", "id").values_list("name", "data_type"))
     return values
 
@@ -114,20 +125,19 @@ class ExportTests(DcatTestCase):
     def test_jsonld_fields(self):
         doc = self.export(dcat.JSONLD)
         self.assertEqual(doc["@context"]["dcat"], m.DCAT)
-        datasets = {d["dct:identifier"]: d for d in doc["dcat:dataset"]}
+        datasets = graph_datasets(doc)
         self.assertEqual(set(datasets), {self.full.code, self.basic.code, self.thematic.code})
         d = datasets[self.full.code]
-        self.assertEqual(d["@type"], "dcat:Dataset")
         self.assertEqual(d["dct:title"], "城乡居民参保缴费信息")
         self.assertEqual(d["dct:description"], "全县城乡居民医保参保及缴费明细")
         self.assertEqual(d["dct:publisher"]["foaf:name"], self.tree.dept_a.name)
-        self.assertEqual(d["dct:publisher"]["dct:identifier"], self.tree.dept_a.code)
-        self.assertEqual(d["dct:issued"], {"@value": "2025-09-01", "@type": "xsd:date"})
+        self.assertEqual(d["dct:publisher"]["govcio:code"], self.tree.dept_a.code)
+        self.assertEqual(d["dct:issued"], "2025-09-01")
         self.assertEqual(d["dct:accrualPeriodicity"], {"@id": EU_FREQ + "ANNUAL_2"})
         self.assertEqual(d["dct:accessRights"], {"@id": m.EU_ACCESS + "RESTRICTED"})
-        self.assertEqual(d["dcat:distribution"][0]["dcat:mediaType"], {"@id": m.IANA + m.MEDIA["spreadsheet"][0]})
-        self.assertEqual(d["dct:relation"], [{"@id": m.URN_RESOURCE + "101001/000003"},
-                                             {"@id": m.URN_RESOURCE + "201002/000004"}])  # fmt: skip
+        self.assertEqual(d["dcat:distribution"]["dcat:mediaType"], {"@id": m.IANA + m.MEDIA["spreadsheet"][0]})
+        self.assertEqual(sorted(x["@id"] for x in d["dct:relation"]),
+                         [m.URN_RESOURCE + "101001/000003", m.URN_RESOURCE + "201002/000004"])  # fmt: skip
         self.assertEqual(d["govcio:catalogKind"], "departmental")
         self.assertEqual(d["govcio:classification"], "30100102")
         self.assertEqual(d["govcio:sharingType"], "conditional")
@@ -135,8 +145,9 @@ class ExportTests(DcatTestCase):
         self.assertEqual(d["govcio:sharingMethod"], "email")
         self.assertEqual(d["govcio:dataClass"], "important")
         self.assertEqual(d["govcio:holdingSystem"], {"dct:identifier": "YB-JS-01", "dct:title": self.system.name})
+        items = d["govcio:dataItems"]["@list"]
         self.assertEqual(
-            [(i["govcio:name"], i["govcio:dataType"]) for i in d["govcio:dataItems"]],
+            [(i["govcio:name"], i["govcio:dataType"]) for i in items],
             [("姓名", "string"), ("公民身份号码", "string"), ("参保日期", "date"), ("缴费金额", "decimal")],
         )
         self.assertEqual(datasets[self.basic.code]["dct:accrualPeriodicity"], {"@id": EU_FREQ + "UPDATE_CONT"})
@@ -215,8 +226,7 @@ class ExportTests(DcatTestCase):
         for fmt in (dcat.JSONLD, dcat.DATAJSON):
             doc = self.export(fmt)
             self.assertNotIn("乙县数据共享交换平台", json.dumps(doc, ensure_ascii=False))
-            key = "dcat:dataset" if fmt == dcat.JSONLD else "dataset"
-            self.assertEqual(len(doc[key]), 4)
+            self.assertEqual(len(graph_datasets(doc) if fmt == dcat.JSONLD else doc["dataset"]), 4)
 
     def test_export_needs_permission_and_follows_scope(self):
         expert = testing.make_user("dcat_expert", "expert", self.tree.county_a)
@@ -224,7 +234,7 @@ class ExportTests(DcatTestCase):
         self.assertEqual(self.client.get(reverse("inventory:dcat_export"), {"format": "jsonld"}).status_code, 404)
         liaison = testing.make_user("dcat_liaison", "liaison", self.tree.dept_b)
         doc = self.export(dcat.JSONLD, user=liaison)
-        self.assertEqual([d["dct:identifier"] for d in doc["dcat:dataset"]], [self.outside.code])
+        self.assertEqual(list(graph_datasets(doc)), [self.outside.code])
 
 
 class RoundTripTests(DcatTestCase):
@@ -346,11 +356,11 @@ class MappingInTests(DcatTestCase):
         self.assertEqual(row["update_cycle"], c.UpdateCycle.MONTHLY)  # Dublin Core frequency
         self.assertEqual(row["open_attribute"], c.OpenAttribute.OPEN)
         self.assertEqual(row["format"], c.ResourceFormat.SPREADSHEET)  # text/csv
-        self.assertIn("dcat:keyword", first.ignored)
+        self.assertEqual(first.row["extra_metadata"]["keyword"], ["人口", "户籍"])  # kept, not lost
         self.assertTrue(any("ex:qualityScore" in u or "qualityScore" in u for u in first.unmapped), first.unmapped)
         # frequency and format without a match, an unknown item type, a holding system not found, a bad code
-        self.assertEqual(second.row["update_cycle"], c.UpdateCycle.IRREGULAR)
-        self.assertEqual(second.row["format"], c.ResourceFormat.DATABASE)
+        self.assertEqual(second.row["update_cycle"], "")  # unknown stays blank, never "irregular"
+        self.assertEqual(second.row["format"], c.ResourceFormat.OTHER)  # never "database"
         self.assertEqual(second.row["items"], [("姓名", "string"), ("居住地址", "string")])
         self.assertIsNone(second.row["system"])
         self.assertEqual(second.row["related_codes"], "301002/000101")
@@ -369,7 +379,8 @@ class MappingInTests(DcatTestCase):
         self.assertEqual(d.row["data_class"], c.DataClass.GENERAL)  # "top-secret" is no value of ours
         self.assertTrue(any("top-secret" in u for u in d.unmapped))
         self.assertTrue(any("x-rating" in u for u in d.unmapped))
-        self.assertEqual(set(d.ignored), {"modified", "keyword", "bureauCode", "landingPage", "spatial"})
+        self.assertTrue({"modified", "keyword", "bureauCode", "landingPage", "spatial", "x-rating"} <= set(d.kept))
+        self.assertEqual(d.row["extra_metadata"]["x-rating"], 5)
 
     def test_every_frequency_and_access_value_maps_back(self):
         for ours, (eu, iso) in m.FREQUENCY.items():
@@ -401,12 +412,14 @@ class MappingInTests(DcatTestCase):
         }  # fmt: skip
         plan = self.plan(doc)
         self.assertFalse(plan.ok)
-        self.assertEqual([bool(d.problems) for d in plan.datasets], [True] * 8 + [False])
-        self.assertEqual(plan.blocked, 8)
+        # an existing code is an update of that entry, not a problem
+        self.assertEqual([bool(d.problems) for d in plan.datasets], [True, True, False] + [True] * 5 + [False])
+        self.assertEqual(plan.datasets[2].action, "update")
+        self.assertEqual(plan.blocked, 7)
         response = self.import_page(doc, self.tree.township_a)
         self.assertEqual(response.status_code, 400)
-        self.assertNotIn("token", response.context)
         self.assertContains(response, "ZY-2025-01", status_code=400)
+        self.assertContains(response, 'id="import-valid"', status_code=400)
         self.assertFalse(DataResource.objects.filter(code="301001/000204").exists())
 
 
@@ -489,8 +502,11 @@ class ImportScopeTests(DcatTestCase):
     def test_code_taken_between_preview_and_commit(self):
         response = self.import_page(FOREIGN_DATAJSON, self.tree.township_a)
         make_resource(self.tree.dept_a, "301003/000001", "同时录入的资源")
-        response = self.client.post(reverse("inventory:dcat_import"), {"token": response.context["token"]})
-        self.assertEqual(response.status_code, 400)
+        shown = {"token": response.context["token"], "expect": response.context["expect"], "action": "import"}
+        response = self.client.post(reverse("inventory:dcat_import"), shown)
+        self.assertEqual(response.status_code, 200)  # the new report: the dataset would now update that entry
+        self.assertIn("生成报告后目录已有变化", response.context["file_error"])
+        self.assertEqual(DataResource.objects.get(code="301003/000001").name, "同时录入的资源")
         self.assertEqual(DataResource.objects.filter(code="301003/000001").count(), 1)
 
     def test_import_page_renders(self):
