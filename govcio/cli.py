@@ -18,12 +18,13 @@ govcio graph build                 build the impact graph now (the worker builds
 govcio rollups rebuild             count the per-unit figures again (after data written behind the services)
 govcio rollups check               compare the per-unit figures with a full count
 govcio ranking compute             weigh the fusion ranking now (a background task does it after writes)
-govcio findings import FILE --system CODE [--format auto|openvas|nessus|csv] [--mapping NAME]
+govcio findings import FILE --system CODE --user NAME [--format auto|openvas|nessus|csv] [--mapping NAME]
                                    import a vulnerability scanner's export into a system's findings
 govcio cleanup                     delete staged import files a day old (run daily)
 govcio import MODEL FILE [--update] --user NAME
                                    import a table as its page would (MODEL as in the page's address, e.g. systems);
-                                   prints "N created, M updated, K unchanged, J skipped" (--user: $GOVCIO_USER)
+                                   prints "N created, M updated, K unchanged, J skipped"
+                                   (the commands that import or export act as --user NAME, default $GOVCIO_USER)
 govcio <any management command>
 """
 

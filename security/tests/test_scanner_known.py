@@ -110,6 +110,7 @@ class FindingsCommandTests(TestCase):
     def setUpTestData(cls):
         cls.tree = testing.build_tree()
         cls.system = new_system(cls.tree.dept_a)
+        cls.liaison = testing.make_user("liaison_cli", "liaison", cls.tree.dept_a, full_name="王芳")
 
     def setUp(self):
         folder = tempfile.TemporaryDirectory()
@@ -123,7 +124,7 @@ class FindingsCommandTests(TestCase):
 
     def run_command(self, *args) -> str:
         out = io.StringIO()
-        call_command("findings", "import", *args, stdout=out)
+        call_command("findings", "import", *args, "--user", self.liaison.username, stdout=out)
         return out.getvalue()
 
     def test_import_prints_the_counts_and_the_same_file_again_creates_nothing(self):
@@ -133,7 +134,7 @@ class FindingsCommandTests(TestCase):
         self.assertIn("skipped, log entries: 1", out)
         self.assertEqual(Finding.objects.filter(system=self.system).count(), 5)
         event = AuditRecord.objects.get(event="finding.scanner_import")
-        self.assertEqual((event.actor_name, event.changes["created"]), ("@console", 5))
+        self.assertEqual((event.actor_name, event.changes["created"]), (self.liaison.username, 5))
         out = self.run_command(path, "--system", self.system.code, "--format", "openvas")
         self.assertIn("0 created, 0 updated, 5 unchanged, 2 skipped", out)
         self.assertIn("nothing new", out)
@@ -167,6 +168,11 @@ class FindingsCommandTests(TestCase):
             self.run_command(self.saved(unknown), "--system", self.system.code, "--format", "openvas")
         with self.assertRaisesMessage(CommandError, "no system with the code"):
             self.run_command(path, "--system", "NOPE")
+        other = new_system(self.tree.dept_b)  # another county's: outside the liaison's scope, as on the page
+        with self.assertRaisesMessage(CommandError, f"no system with the code {other.code} on which liaison_cli"):
+            self.run_command(path, "--system", other.code)
+        with self.assertRaisesMessage(CommandError, "no active user nobody"):
+            call_command("findings", "import", path, "--system", self.system.code, "--user", "nobody")
         with self.assertRaisesMessage(CommandError, "declares a DTD or entities"):
             self.run_command(
                 self.saved(SimpleUploadedFile("x.nessus", files.BILLION_LAUGHS)), "--system", self.system.code

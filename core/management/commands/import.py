@@ -1,16 +1,15 @@
 """``govcio import MODEL FILE [--update] --user NAME``: a table import from the console, through the import page's
 own validation and commit (the same services, scope and audit, as the account named), all or nothing."""
 
-import os
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
 from core import gate, importjobs
+from core.management import acting_user, add_user_argument
 from core.views.imports import import_pages
 
 
@@ -21,12 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("model", help="The import, as named in its page's address: " + ", ".join(import_pages()))
         parser.add_argument("file", help="The .xlsx or .csv file.")
         parser.add_argument("--update", action="store_true", help="Add and update: rows matching a record update it.")
-        parser.add_argument(
-            "--user",
-            default=os.environ.get("GOVCIO_USER", ""),
-            help="The account the import is made as: its permissions and scope apply, the audit names it "
-            "(default: $GOVCIO_USER).",
-        )
+        add_user_argument(parser, "the import")
 
     def handle(self, *args, model, file, update, user, **options):
         with translation.override(settings.LANGUAGE_CODE):
@@ -40,9 +34,7 @@ def run_import(*, name: str, path: Path, update: bool, username: str) -> dict:
     pages = import_pages()
     if name not in pages:
         raise CommandError(f"unknown import {name!r}; choose one of: {', '.join(pages)}")
-    actor = get_user_model().objects.filter(username=username, is_active=True).first() if username else None
-    if actor is None:
-        raise CommandError("give --user: an active account the import is made as")
+    actor = acting_user(username)
     page = importjobs.page_for_user(pages[name], actor, settings.LANGUAGE_CODE)
     if not gate.has_perm(actor, page.get_model(), "import"):
         raise CommandError(f"{username} may not import {name}")

@@ -3,10 +3,10 @@ exchange of the pages from the command line, through the same services (the gate
 acting as a named user. Each prints "N created, M updated, K unchanged, J skipped" and exits non-zero with the
 errors on bad input."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.management import acting_user, add_user_argument
 from core.models import Unit
 from inventory import dcat, dcat_validate, services
 from inventory.dcat_plan import CLASSIFICATION, Options
@@ -27,18 +27,15 @@ class Command(BaseCommand):
         imp.add_argument("--format", default="auto", choices=FORMATS)
         imp.add_argument("--valid-only", action="store_true", help="Import the valid datasets, skip the others.")
         imp.add_argument("--classification", default="", help="Classification for new codes, e.g. 301001.")
-        imp.add_argument("--user", required=True, help="Username of the person the import is recorded for.")
+        add_user_argument(imp, "the import")
         exp = sub.add_parser("export", help="Write a unit's catalog to standard output.")
         exp.add_argument("--unit", required=True)
         exp.add_argument("--format", default=dcat.DATAJSON, choices=list(dcat.FORMATS))
-        exp.add_argument("--user", required=True)
+        add_user_argument(exp, "the export")
         exp.add_argument("--validate", action="store_true", help="Check the export against the published rules.")
 
     def handle(self, *args, **options):
-        try:
-            user = get_user_model().objects.get(username=options["user"], is_active=True)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"No active user {options['user']}.") from None
+        user = acting_user(options["user"])
         if options["action"] == "import":
             return self.do_import(user, options)
         return self.do_export(user, options)

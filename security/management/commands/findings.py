@@ -1,7 +1,8 @@
-"""``govcio findings import FILE --system CODE``: a scanner's export from the console, through the same reading and
-the same service as the scanner import page (security.scanner, services.findings.scan_import), audited as the
-console's. Prints "N created, M updated, K unchanged, J skipped" (reopened findings are among the updated); on bad
-input, every problem and a non-zero exit, nothing written."""
+"""``govcio findings import FILE --system CODE --user NAME``: a scanner's export from the console, through the same
+reading and the same service as the scanner import page (security.scanner, services.findings.scan_import), as the
+account ``--user`` names (its scope applies, the audit names it). Prints "N created, M updated, K unchanged, J
+skipped" (reopened findings are among the updated); on bad input, every problem and a non-zero exit, nothing
+written."""
 
 import datetime as dt
 from pathlib import Path
@@ -12,9 +13,10 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from core.io import ImportFileError
-from inventory.models import System
+from core.management import acting_user, add_user_argument
 from security import scanner
 from security.choices import ScannerFormat
+from security.forms.scanner import importable_systems
 from security.models import ScannerMapping
 from security.services import findings as services
 
@@ -41,18 +43,20 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", help="the name of a saved column mapping (for a generic CSV or .xlsx)")
         parser.add_argument("--found-on", help="the day of the scan for rows without a date (default: today)")
         parser.add_argument("--owner", help="the user name of the new findings' owner")
+        add_user_argument(parser, "the import")
 
     def handle(self, *args, **options):
         with translation.override("en"):  # like every command's output
             self.run(**options)
 
-    def run(self, *, file, system, format, mapping=None, found_on=None, owner=None, **options):
+    def run(self, *, file, system, format, mapping=None, found_on=None, owner=None, user="", **options):
+        actor = acting_user(user)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"no such file: {file}")
-        target = System.objects.select_related("owner_unit").filter(code=system).first()
+        target = importable_systems(actor).filter(code=system).first()
         if target is None:
-            raise CommandError(f"no system with the code {system}")
+            raise CommandError(f"no system with the code {system} on which {actor.get_username()} may import findings")
         scan_day = day(found_on) if found_on else timezone.localdate()
         if scan_day > timezone.localdate():
             raise CommandError(scanner.future_message(scan_day))
@@ -64,7 +68,7 @@ class Command(BaseCommand):
         with path.open("rb") as handle:
             try:
                 found = self.format_of(scanner.detect(handle, path.name), format)
-                saved = self.mapping(mapping, found)
+                saved = self.mapping(mapping, found, actor)
                 columns = saved.columns if saved else scanner.guess_columns(found.headers)
                 words = saved.severities if saved else scanner.DEFAULT_WORDS
                 if not found.known:
@@ -76,7 +80,7 @@ class Command(BaseCommand):
                     words=words,
                     system=target,
                     found_on=scan_day,
-                    user=None,
+                    user=actor,
                     owner=person,
                     found=found,
                 )
@@ -87,7 +91,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {len(result.errors)} problem(s), nothing imported\n" + "\n".join(lines))
         if result.changes_anything:
             try:
-                services.scan_import(actor=None, system=target, result=result, filename=path.name, mapping=saved)
+                services.scan_import(actor=actor, system=target, result=result, filename=path.name, mapping=saved)
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from exc
         self.report(result)
@@ -102,12 +106,12 @@ class Command(BaseCommand):
             raise CommandError(f"the file is {found.label}, not {wanted}")
         return found
 
-    def mapping(self, name, found):
+    def mapping(self, name, found, actor):
         if not name:
             return None
         if found.known:
             raise CommandError(f"the file is {found.label}: it needs no mapping")
-        mappings = list(ScannerMapping.objects.filter(name=name).select_related("unit")[:2])
+        mappings = list(ScannerMapping.objects.restrict(actor, "view").filter(name=name).select_related("unit")[:2])
         if not mappings:
             raise CommandError(f"no saved mapping named {name}")
         if len(mappings) > 1:
