@@ -35,6 +35,9 @@ STEP_ACTIONS = {"rectify": "change", "verify": "verify", "reject": "verify"}
 
 class FindingSerializer(GovModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:finding-detail")
+    # Declared: a read-only field built from the model drops ``allow_blank``, and the schema would then refuse the
+    # blank scanner of a finding not imported from a scan.
+    scanner = serializers.ChoiceField(choices=c.ScannerFormat.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Finding
