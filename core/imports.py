@@ -98,16 +98,7 @@ def _import_rows(model, rows, actor, prepare) -> list:
         values = [snapshot(obj) for obj in objects]
         audit.append_many(
             [
-                audit.Entry(
-                    action=AuditAction.CREATE,
-                    actor=actor,
-                    object_type=label,
-                    object_id=str(obj.pk),
-                    object_repr=str(obj),
-                    unit_path=object_path(obj),
-                    changes=changes,
-                    event="import",
-                )
+                audit.object_entry(action=AuditAction.CREATE, obj=obj, actor=actor, changes=changes, event="import")
                 for obj, changes in zip(objects, values, strict=True)
             ]
             + [
@@ -236,19 +227,9 @@ def update_rows(*, model, rows: list[dict], actor, columns: list, event: str = "
         allowed = sum(model.objects.restrict(actor, "change").filter(pk__in=chunk).count() for chunk in _chunks(ids))
         if allowed != len(ids):
             raise ValidationError(_("You may not place these records outside the units you manage."))
-        label = model._meta.label_lower
         audit.append_many(
             [
-                audit.Entry(
-                    action=AuditAction.UPDATE,
-                    actor=actor,
-                    object_type=label,
-                    object_id=str(obj.pk),
-                    object_repr=str(obj),
-                    unit_path=object_path(obj),
-                    changes=changes,
-                    event=event,
-                )
+                audit.object_entry(action=AuditAction.UPDATE, obj=obj, actor=actor, changes=changes, event=event)
                 for obj, changes in zip(changed, entries_changes, strict=True)
             ]
         )

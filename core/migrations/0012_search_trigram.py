@@ -7,28 +7,17 @@ CREATE on the database; see README, "PostgreSQL".
 
 from django.db import migrations
 
-TABLE = "core_unit"
-COLUMNS = ["name", "short_name", "code"]
+from core import trigram
+
+COLUMNS = {"core_unit": ["name", "short_name", "code"]}
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for column in COLUMNS:
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS {TABLE}_{column}_trgm ON {TABLE} USING gin (UPPER("{column}"::text) gin_trgm_ops)'
-        )
-
-
-def reverse(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for column in COLUMNS:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {TABLE}_{column}_trgm")
+def extension(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0011_figures_rollups")]
 
-    operations = [migrations.RunPython(forward, reverse)]
+    operations = [migrations.RunPython(extension, migrations.RunPython.noop), trigram.indexes(COLUMNS)]
