@@ -171,6 +171,9 @@ class FindingsCommandTests(TestCase):
         other = new_system(self.tree.dept_b)  # another county's: outside the liaison's scope, as on the page
         with self.assertRaisesMessage(CommandError, f"no system with the code {other.code} on which liaison_cli"):
             self.run_command(path, "--system", other.code)
+        outsider = testing.make_user("owner_b", "liaison", self.tree.dept_b)  # another county: not offered on the page
+        with self.assertRaisesMessage(CommandError, "no user named owner_b whom liaison_cli may see"):
+            self.run_command(path, "--system", self.system.code, "--owner", outsider.username)
         with self.assertRaisesMessage(CommandError, "no active user nobody"):
             call_command("findings", "import", path, "--system", self.system.code, "--user", "nobody")
         with self.assertRaisesMessage(CommandError, "declares a DTD or entities"):

@@ -62,9 +62,9 @@ class Command(BaseCommand):
             raise CommandError(scanner.future_message(scan_day))
         person = None
         if owner:
-            person = User.objects.filter(username=owner).first()
+            person = User.objects.restrict(actor, "view").filter(username=owner).first()  # as the page offers
             if person is None:
-                raise CommandError(f"no user named {owner}")
+                raise CommandError(f"no user named {owner} whom {actor.get_username()} may see")
         with path.open("rb") as handle:
             try:
                 found = self.format_of(scanner.detect(handle, path.name), format)
